@@ -1,0 +1,36 @@
+"""d2lhelpers: the helpers of the calculus and autograd notebooks, a light drop-in for d2l.
+
+Use it as ``import d2lhelpers as d2l``; then ``d2l.plot``, ``d2l.set_axes``,
+``d2l.set_figsize``, ``d2l.use_svg_display`` and ``d2l.plt`` behave as in
+``from d2l import torch as d2l`` (d2l 1.0.3), without its pinned numpy and its
+torchvision, pandas, scipy and requests imports.
+
+The helpers are written in the notebooks and marked ``# @save``; ``python -m
+d2lhelpers save`` copies them into the generated module ``d2lhelpers.saved``.
+That module is loaded on first use of a helper, so ``python -m d2lhelpers save``
+still runs when the generated module is missing or broken.
+"""
+
+import importlib
+
+__version__ = "0.1.0"
+
+_SUBMODULES = {"extract", "saved"}  # imported as modules, never looked up in saved
+
+
+def _saved():
+    return importlib.import_module(".saved", __name__)
+
+
+def __getattr__(name):
+    if name.startswith("__") or name in _SUBMODULES:
+        raise AttributeError(f"module 'd2lhelpers' has no attribute {name!r}")
+    saved = _saved()
+    try:
+        return getattr(saved, name)
+    except AttributeError:
+        raise AttributeError(f"module 'd2lhelpers' has no attribute {name!r}") from None
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_saved().__all__))

@@ -1,0 +1,164 @@
+"""Hygiene of the committed notebooks: what nbval does not check by itself.
+
+nbval (run by a bare ``pytest``) re-executes each notebook and compares outputs;
+these tests check how the notebooks were stored: executed top to bottom in a
+fresh kernel, no stray errors, nothing machine-specific, figures a student can
+see without trusting the notebook, exercises with worked solutions.
+"""
+
+import re
+
+import nbformat
+import pytest
+
+from conftest import NOTEBOOKS, ROOT
+
+SIZE_BUDGET = 1_500_000  # bytes per notebook; figures are stored as SVG plus a PNG fallback
+PRIVATE = re.compile(r"(/home/|/root/|/Users/|/tmp/|/work/|[A-Za-z]:\\\\Users\\\\|site-packages)")
+ALLOWED_TAGS = {"solution", "raises-exception", "nbval-ignore-output"}
+
+
+def code_cells(notebook):
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def tags(cell):
+    return set(cell.metadata.get("tags", []))
+
+
+def text_of(output):
+    if output.output_type == "stream":
+        return output.text
+    if output.output_type == "error":
+        return "\n".join([output.ename, output.evalue] + output.traceback)
+    return "\n".join(value for key, value in output.get("data", {}).items()
+                     if isinstance(value, str) and not key.startswith("image/"))
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found in notebooks/"
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
+def notebook(request):
+    return request.param, nbformat.read(request.param, as_version=4)
+
+
+def test_file_name_orders_the_chapters(notebook):
+    path, _ = notebook
+    assert re.fullmatch(r"\d\d-[a-z0-9-]+\.ipynb", path.name), f"{path.name}: name it NN-words-with-dashes.ipynb"
+
+
+def test_valid_nbformat(notebook):
+    path, nb = notebook
+    nbformat.validate(nb)
+    assert nb.nbformat == 4
+
+
+def test_executed_top_to_bottom_in_a_fresh_kernel(notebook):
+    path, nb = notebook
+    counts = [cell.execution_count for cell in code_cells(nb) if cell.source.strip()]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: execution counts {counts[:12]}...; re-run with tools/execute_notebooks.py")
+
+
+def test_errors_only_where_intended(notebook):
+    path, nb = notebook
+    for index, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type != "code":
+            continue
+        errors = [output for output in cell.outputs if output.output_type == "error"]
+        if "raises-exception" in tags(cell):
+            assert errors, f"{path.name}, cell {index}: tagged raises-exception but raised nothing"
+        else:
+            assert not errors, f"{path.name}, cell {index}: unexpected {errors[0].ename}: {errors[0].evalue}"
+        streams = [output for output in cell.outputs if output.output_type == "stream" and output.name == "stderr"]
+        assert not streams, f"{path.name}, cell {index}: writes to stderr (a warning?): {streams[0].text[:200]}"
+
+
+def test_no_machine_specific_output(notebook):
+    path, nb = notebook
+    for index, cell in enumerate(code_cells(nb), start=1):
+        for output in cell.outputs:
+            if output.output_type == "error":
+                continue  # tracebacks name library files; nbval does not compare them
+            match = PRIVATE.search(text_of(output))
+            assert not match, f"{path.name}, code cell {index}: output shows {match.group(0)!r}"
+            assert not re.search(r"0x[0-9a-f]{8,}", text_of(output)), f"{path.name}, code cell {index}: a memory address"
+
+
+def test_one_kernelspec_for_all(notebook):
+    path, nb = notebook
+    assert nb.metadata.kernelspec == {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    assert "version" not in nb.metadata.get("language_info", {}), "Python's patch version would churn in git"
+
+
+def test_size_budget(notebook):
+    path, _ = notebook
+    assert path.stat().st_size < SIZE_BUDGET, f"{path.name} is {path.stat().st_size} bytes"
+
+
+def test_only_known_tags(notebook):
+    path, nb = notebook
+    for index, cell in enumerate(nb.cells, start=1):
+        assert tags(cell) <= ALLOWED_TAGS, f"{path.name}, cell {index}: unknown tags {tags(cell) - ALLOWED_TAGS}"
+
+
+def test_figures_show_in_an_untrusted_notebook(notebook):
+    """JupyterLab shows no SVG in an untrusted notebook: every figure needs its PNG too."""
+    path, nb = notebook
+    for index, cell in enumerate(code_cells(nb), start=1):
+        for output in cell.outputs:
+            data = output.get("data", {})
+            if "image/svg+xml" in data:
+                assert "image/png" in data, f"{path.name}, code cell {index}: SVG without a PNG fallback"
+                assert "<dc:date>" not in data["image/svg+xml"], f"{path.name}, code cell {index}: SVG has a date"
+
+
+def test_exercises_have_worked_solutions(notebook):
+    path, nb = notebook
+    headings = [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
+    assert any(re.search(r"^## Summary", text, re.M) for text in headings), f"{path.name}: no Summary"
+    assert any(re.search(r"^## Exercises", text, re.M) for text in headings), f"{path.name}: no Exercises"
+    solutions = [cell for cell in nb.cells if "solution" in tags(cell)]
+    assert any(cell.cell_type == "code" for cell in solutions), f"{path.name}: no executed solution code"
+    for cell in solutions:
+        assert cell.metadata.get("jupyter", {}).get("source_hidden"), f"{path.name}: a solution is not collapsed"
+    first_exercise = next(i for i, cell in enumerate(nb.cells)
+                          if cell.cell_type == "markdown" and re.search(r"^## Exercises", cell.source, re.M))
+    assert all(nb.cells.index(cell) > first_exercise for cell in solutions), f"{path.name}: a solution before the exercises"
+
+
+def test_timing_cells_are_not_compared():
+    """A cell that prints a time must be tagged nbval-ignore-output, or nbval fails at random."""
+    timing = re.compile(r"perf_counter|timeit|time\.time\(")
+    for path in NOTEBOOKS:
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells, start=1):
+            if cell.cell_type == "code" and timing.search(cell.source) and cell.outputs:
+                assert "nbval-ignore-output" in tags(cell), f"{path.name}, cell {index}: timed output compared"
+
+
+def test_seed_results_appear_in_the_stored_outputs():
+    """The printed results of the study notes these notebooks teach."""
+    outputs = {}
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        outputs[path.name] = "\n".join(text_of(o) for cell in code_cells(nb) for o in cell.outputs)
+    everything = "\n".join(outputs.values())
+    expected = [
+        "h=0.10000, numerical limit=2.30000",
+        "h=0.01000, numerical limit=2.03000",
+        "h=0.00100, numerical limit=2.00300",
+        "h=0.00010, numerical limit=2.00030",
+        "h=0.00001, numerical limit=2.00003",
+    ]
+    if len(NOTEBOOKS) > 1:  # the autograd chapter
+        expected += [
+            "tensor(28., grad_fn=<MulBackward0>)",
+            "tensor([ 0.,  4.,  8., 12.])",
+            "tensor([True, True, True, True])",
+            "tensor([1., 1., 1., 1.])",
+            "tensor([0., 2., 4., 6.])",
+        ]
+    missing = [text for text in expected if text not in everything]
+    assert not missing, f"not in any stored output: {missing}"

@@ -1,0 +1,62 @@
+"""pyproject.toml and environment.yml describe the same environment."""
+
+import re
+import sys
+
+import yaml
+
+from conftest import ROOT
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+CONDA_TO_PYPI = {"pytorch": "torch"}  # conda-forge names that differ from PyPI's
+
+
+def split(requirement: str) -> tuple[str, str]:
+    requirement = requirement.split(";")[0]  # environment markers: conda has no such thing
+    name, spec = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*(.*)", requirement).groups()
+    name = name.lower().replace("_", "-")
+    return CONDA_TO_PYPI.get(name, name), spec.replace(" ", "")
+
+
+def pyproject_requirements() -> dict:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        requirements += extra
+    return dict(split(r) for r in requirements)
+
+
+def conda_requirements() -> dict:
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    found = {}
+    for entry in environment["dependencies"]:
+        entries = entry["pip"] if isinstance(entry, dict) else [entry]
+        for item in entries:
+            if item.startswith("-e") or item in ("pip",):
+                continue
+            name, spec = split(item)
+            if name != "python":
+                found[name] = spec
+    return found
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    assert conda_requirements() == pyproject_requirements()
+
+
+def test_environment_yml_installs_the_package_itself():
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(entry["pip"] for entry in environment["dependencies"] if isinstance(entry, dict))
+    assert "-e ." in pip
+    assert "conda-forge" in environment["channels"]
+
+
+def test_python_floor_agrees():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert project["requires-python"] == ">=3.10"
+    assert "python>=3.10" in environment["dependencies"]

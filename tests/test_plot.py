@@ -1,0 +1,166 @@
+"""The public plotting API: d2l's signatures, plus the inputs d2l cannot take."""
+
+import inspect
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import d2lhelpers as d2l
+
+
+def lines_of(axes):
+    return [(line.get_xdata().tolist(), line.get_ydata().tolist()) for line in axes.get_lines()]
+
+
+def test_public_names():
+    for name in ("plot", "set_axes", "set_figsize", "use_svg_display", "plt", "np", "torch"):
+        assert hasattr(d2l, name), name
+    assert d2l.plt is __import__("matplotlib.pyplot").pyplot
+    assert set(d2l.saved.__all__) <= set(dir(d2l))
+
+
+def test_unknown_attribute_is_a_clear_attribute_error():
+    with pytest.raises(AttributeError, match="module 'd2lhelpers' has no attribute 'plto'"):
+        d2l.plto
+
+
+def test_signatures_match_d2l_and_have_no_mutable_defaults():
+    assert list(inspect.signature(d2l.plot).parameters) == [
+        "X", "Y", "xlabel", "ylabel", "legend", "xlim", "ylim", "xscale", "yscale", "fmts", "figsize", "axes"]
+    assert list(inspect.signature(d2l.set_axes).parameters) == [
+        "axes", "xlabel", "ylabel", "xlim", "ylim", "xscale", "yscale", "legend"]
+    assert inspect.signature(d2l.set_figsize).parameters["figsize"].default == (3.5, 2.5)
+    for function in (d2l.plot, d2l.set_axes, d2l.set_figsize, d2l.use_svg_display):
+        for parameter in inspect.signature(function).parameters.values():
+            assert not isinstance(parameter.default, (list, dict, set)), (function.__name__, parameter.name)
+
+
+def test_tensor_that_requires_grad():
+    x = torch.linspace(0, 1, 5, requires_grad=True)
+    y = x ** 2
+    d2l.plot(x, [y, 2 * x], legend=["y", "dy/dx"])
+    (first, second) = lines_of(d2l.plt.gca())
+    assert np.allclose(first[0], x.detach().numpy()) and np.allclose(first[1], (x ** 2).detach().numpy())
+    assert np.allclose(second[1], 2 * x.detach().numpy())
+    assert [t.get_text() for t in d2l.plt.gca().get_legend().get_texts()] == ["y", "dy/dx"]
+
+
+def test_seed_sin_example_tuple_of_tensors_and_grad():
+    """The seeds' call: d2l.plot(x.detach(), (y.detach(), x.grad), legend=("sin(x)", "cos(x)"))."""
+    x = torch.linspace(-np.pi, np.pi, 50, dtype=torch.float64, requires_grad=True)
+    y = torch.sin(x)
+    y.sum().backward()
+    d2l.plot(x, (y, x.grad), legend=("sin(x)", "cos(x)"))
+    (sin_line, cos_line) = lines_of(d2l.plt.gca())
+    assert np.allclose(cos_line[1], np.cos(x.detach().numpy()))
+    assert sin_line[0] == cos_line[0]
+
+
+@pytest.mark.parametrize("series", [
+    [0.0, 1.0, 4.0],
+    (0.0, 1.0, 4.0),
+    np.array([0.0, 1.0, 4.0]),
+    torch.tensor([0.0, 1.0, 4.0]),
+])
+def test_one_series_of_any_kind_against_its_index(series):
+    d2l.plot(series)
+    assert lines_of(d2l.plt.gca()) == [([0, 1, 2], [0.0, 1.0, 4.0])]
+
+
+def test_numpy_and_tensor_mix():
+    x = np.arange(0, 3, 1.0)
+    d2l.plot(x, [torch.tensor([1.0, 2.0, 3.0]), x * 2, [5, 6, 7]])
+    assert [ys for _, ys in lines_of(d2l.plt.gca())] == [[1, 2, 3], [0, 2, 4], [5, 6, 7]]
+
+
+def test_one_x_per_y_series():
+    d2l.plot([[0, 1], [0, 2]], [[1, 1], [2, 2]])
+    assert lines_of(d2l.plt.gca()) == [([0, 1], [1, 1]), ([0, 2], [2, 2])]
+
+
+def test_more_series_than_formats_reuses_formats():
+    d2l.plot(np.arange(3), [np.full(3, k) for k in range(6)])
+    styles = [line.get_linestyle() for line in d2l.plt.gca().get_lines()]
+    assert len(styles) == 6 and styles[4] == styles[0]
+
+
+def test_mismatched_series_counts_raise_value_error():
+    with pytest.raises(ValueError, match="plot: got 3 x-series for 2 y-series"):
+        d2l.plot([[0, 1], [0, 1], [0, 1]], [[1, 2], [3, 4]])
+
+
+def test_mismatched_lengths_raise_value_error():
+    with pytest.raises(ValueError, match="plot: series 0 has 3 x-values but 2 y-values"):
+        d2l.plot([0, 1, 2], [5, 6])
+
+
+def test_axes_settings_and_explicit_axes():
+    figure, (left, right) = d2l.plt.subplots(1, 2)
+    d2l.plot([1, 2, 3], [[1, 10, 100]], xlabel="x", ylabel="y", yscale="log", xlim=[1, 3], ylim=(1, 100),
+             axes=right)
+    assert right.get_yscale() == "log" and right.get_xlim() == (1, 3) and right.get_ylim() == (1, 100)
+    assert right.get_xlabel() == "x" and left.get_lines() == []
+
+
+def test_set_figsize():
+    d2l.set_figsize((5, 3))
+    assert tuple(d2l.plt.rcParams["figure.figsize"]) == (5, 3)
+    d2l.set_figsize()
+    assert tuple(d2l.plt.rcParams["figure.figsize"]) == (3.5, 2.5)
+
+
+INLINE_FIGURES = """
+import matplotlib
+matplotlib.use("module://matplotlib_inline.backend_inline")
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+import d2lhelpers as d2l
+
+def figure_bundle():
+    d2l.plot([1, 2, 3], [[1, 4, 9]], legend=["squares"])
+    bundle, _ = shell.display_formatter.format(d2l.plt.gcf())
+    d2l.plt.close("all")
+    return bundle
+
+first, second = figure_bundle(), figure_bundle()
+assert first["image/svg+xml"] == second["image/svg+xml"], "SVG differs between two runs"
+assert "<dc:date>" not in first["image/svg+xml"], "SVG carries a date"
+assert "image/png" in first, "no PNG fallback for untrusted notebooks"
+print("ok")
+"""
+
+
+def test_notebook_figures_are_svg_plus_png_and_deterministic():
+    """In an IPython kernel, figures come out as a reproducible SVG plus a PNG fallback."""
+    result = subprocess.run([sys.executable, "-c", INLINE_FIGURES], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("ok")
+
+
+def test_use_svg_display_outside_ipython_is_harmless():
+    code = "import sys, d2lhelpers as d2l; d2l.use_svg_display(); print('IPython' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_import_stays_light():
+    code = (
+        "import sys, d2lhelpers as d2l; d2l.plot([1, 2]);"
+        "heavy = {'torchvision', 'pandas', 'scipy', 'requests'} & set(m.split('.')[0] for m in sys.modules);"
+        "print(sorted(heavy))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"MPLBACKEND": "Agg", "PATH": ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a GPU")
+def test_gpu_tensor():  # pragma: no cover - runs only where a GPU is present
+    x = torch.arange(3.0, device="cuda", requires_grad=True)
+    d2l.plot(x, x * 2)
+    assert lines_of(d2l.plt.gca())[0][1] == [0.0, 2.0, 4.0]
