@@ -15,7 +15,12 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"extract", "saved"}  # imported as modules, never looked up in saved
+_SUBMODULES = {"extract", "saved", "lecture", "handout"}  # imported as modules, never looked up in saved
+
+
+from .lecture import lecture_mode  # noqa: E402  (light: imports matplotlib only when used)
+
+__all__ = ["lecture_mode"]  # plus everything in d2lhelpers.saved, loaded on first use
 
 
 def _saved():
@@ -30,6 +35,9 @@ def __getattr__(name):
         return getattr(saved, name)
     except AttributeError:
         raise AttributeError(f"module 'd2lhelpers' has no attribute {name!r}") from None
+
+
+lecture.from_environment()  # D2LHELPERS_LECTURE=1: lecture mode for every notebook
 
 
 def __dir__():

@@ -1,4 +1,4 @@
-"""Command line: ``python -m d2lhelpers save [--check]``."""
+"""Command line: ``python -m d2lhelpers save [--check]`` and ``python -m d2lhelpers handout OUT_DIR``."""
 
 from __future__ import annotations
 
@@ -22,7 +22,27 @@ def main(argv: list[str] | None = None) -> int:
     save.add_argument("--force", action="store_true", help="overwrite the module even if it was edited by hand")
     save.add_argument("--notebooks", type=Path, default=extract.DEFAULT_NOTEBOOKS, help="folder of notebooks (default: %(default)s)")
     save.add_argument("--output", type=Path, default=extract.DEFAULT_OUTPUT, help="generated module (default: %(default)s)")
+    handout = commands.add_parser(
+        "handout",
+        help="write the notebooks without their worked solutions into OUT_DIR",
+        description="Write every notebook into OUT_DIR without the cells tagged 'solution' and with the "
+        "exercise outputs cleared. Never writes into the notebooks' own folder.",
+    )
+    handout.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    handout.add_argument("--force", action="store_true", help="replace existing files in OUT_DIR that differ")
+    handout.add_argument("--notebooks", type=Path, default=extract.DEFAULT_NOTEBOOKS, help="folder of notebooks (default: %(default)s)")
     args = parser.parse_args(argv)
+
+    if args.command == "handout":
+        from . import handout as handouts
+
+        try:
+            written = handouts.write_handouts(args.out_dir, args.notebooks, force=args.force)
+        except extract.ExtractError as error:
+            print(f"d2lhelpers handout: error: {error}", file=sys.stderr)
+            return 2
+        print(f"wrote {len(written)} files to {args.out_dir} (solutions removed, exercise outputs cleared)")
+        return 0
 
     try:
         if args.check:

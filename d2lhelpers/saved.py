@@ -5,12 +5,13 @@ cell marked ``# @save`` in the notebook named in the docstring, run it, then run
 ``python -m d2lhelpers save``. ``python -m d2lhelpers save --check`` (part of the
 test suite) fails while this file and the notebooks disagree.
 """
-# d2lhelpers-save sha256=81c17a8a8b38beb27e9d5837fc80e11bccf57412e51001db1a30fbc3783dfce5
+# d2lhelpers-save sha256=4fcf835ae13a1ca49c3988414e9ee4a7989303bc81946b9cbe56893128318648
 
 import sys
 import numpy as np
 import torch
 from matplotlib import pyplot as plt
+from d2lhelpers import lecture
 
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     'np',
     'torch',
     'plt',
+    'lecture',
     'use_svg_display',
     'set_figsize',
     'set_axes',
@@ -45,12 +47,12 @@ def use_svg_display():
 
 
 def set_figsize(figsize=(3.5, 2.5)):
-    """Set the figure size for matplotlib.
+    """Set the figure size for matplotlib (enlarged in lecture mode, d2l.lecture_mode()).
 
     Defined in notebooks/01-calculus.ipynb, section "Plotting helpers".
     """
     use_svg_display()
-    plt.rcParams['figure.figsize'] = figsize
+    plt.rcParams['figure.figsize'] = [side * lecture.figure_scale() for side in figsize]
 
 
 def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):

@@ -1,0 +1,55 @@
+"""Lecture mode: switch every later figure to projector-readable settings.
+
+``d2l.lecture_mode()`` turns it on, ``d2l.lecture_mode(False)`` restores what was
+there before; ``D2LHELPERS_LECTURE=1`` in the environment turns it on when
+``d2lhelpers`` is imported, so an instructor changes no notebook. The settings
+are the matplotlib style ``d2lhelpers/lecture.mplstyle`` (also usable as
+``plt.style.use("d2lhelpers.lecture")``) plus a larger figure size for
+``d2l.plot``, which sets the size on every call (``set_figsize``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+STYLE = Path(__file__).with_name("lecture.mplstyle")
+FIGSIZE_SCALE = 1.8  # d2l's 3.5 x 2.5 inch figures become 6.3 x 4.5
+ENVIRONMENT_VARIABLE = "D2LHELPERS_LECTURE"
+
+_figure_scale = 1.0
+_replaced: dict | None = None  # the settings lecture mode replaced, to put back
+
+
+def figure_scale() -> float:
+    """How much ``set_figsize`` enlarges figures: 1.0 normally, more in lecture mode."""
+    return _figure_scale
+
+
+def lecture_mode(on: bool = True) -> None:
+    """Make every later figure projector-readable (on=True), or undo it (on=False).
+
+    Larger figures, text of at least 14 pt, thicker lines. Turning it on twice
+    is harmless; turning it off restores the settings from before it was on.
+    """
+    global _figure_scale, _replaced
+    import matplotlib as mpl
+
+    if on:
+        style = mpl.rc_params_from_file(str(STYLE), use_default_template=False)
+        if _replaced is None:
+            _replaced = {key: mpl.rcParams[key] for key in style}
+        mpl.rcParams.update(style)
+        _figure_scale = FIGSIZE_SCALE
+    else:
+        if _replaced is not None:
+            mpl.rcParams.update(_replaced)
+            _replaced = None
+        _figure_scale = 1.0
+
+
+def from_environment() -> None:
+    """Turn lecture mode on when D2LHELPERS_LECTURE is set to anything but '', '0' or 'false'."""
+    value = os.environ.get(ENVIRONMENT_VARIABLE, "").strip().lower()
+    if value not in ("", "0", "false", "no", "off"):
+        lecture_mode(True)
