@@ -7,6 +7,8 @@ see without trusting the notebook, exercises with worked solutions.
 """
 
 import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -15,7 +17,9 @@ from conftest import NOTEBOOKS, ROOT
 
 SIZE_BUDGET = 1_500_000  # bytes per notebook; figures are stored as SVG plus a PNG fallback
 PRIVATE = re.compile(r"(/home/|/root/|/Users/|/tmp/|/work/|[A-Za-z]:\\\\Users\\\\|site-packages)")
-ALLOWED_TAGS = {"solution", "raises-exception", "nbval-ignore-output"}
+ALLOWED_TAGS = {"solution", "raises-exception", "nbval-ignore-output", "navigation"}
+INDEX = "00-index.ipynb"
+CHAPTERS = [path for path in NOTEBOOKS if path.name != INDEX]
 
 
 def code_cells(notebook):
@@ -117,6 +121,8 @@ def test_figures_show_in_an_untrusted_notebook(notebook):
 
 def test_exercises_have_worked_solutions(notebook):
     path, nb = notebook
+    if path.name == INDEX:
+        pytest.skip("the table of contents has no exercises")
     headings = [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
     assert any(re.search(r"^## Summary", text, re.M) for text in headings), f"{path.name}: no Summary"
     assert any(re.search(r"^## Exercises", text, re.M) for text in headings), f"{path.name}: no Exercises"
@@ -152,13 +158,70 @@ def test_seed_results_appear_in_the_stored_outputs():
         "h=0.00010, numerical limit=2.00030",
         "h=0.00001, numerical limit=2.00003",
     ]
-    if len(NOTEBOOKS) > 1:  # the autograd chapter
-        expected += [
-            "tensor(28., grad_fn=<MulBackward0>)",
-            "tensor([ 0.,  4.,  8., 12.])",
-            "tensor([True, True, True, True])",
-            "tensor([1., 1., 1., 1.])",
-            "tensor([0., 2., 4., 6.])",
-        ]
+    expected += [
+        "tensor(28., grad_fn=<MulBackward0>)",
+        "tensor([ 0.,  4.,  8., 12.])",
+        "tensor([True, True, True, True])",
+        "tensor([1., 1., 1., 1.])",
+        "tensor([0., 2., 4., 6.])",
+        "tensor(36., grad_fn=<SumBackward0>)",
+        "tensor([0., 1., 4., 9.])",
+        "tensor(-2.)",
+        "tensor(2.)",
+        "Trying to backward through the graph a second time",
+        "grad can be implicitly created only for scalar outputs",
+    ]
     missing = [text for text in expected if text not in everything]
     assert not missing, f"not in any stored output: {missing}"
+
+
+def test_there_is_an_index_and_it_lists_every_chapter():
+    index = ROOT / "notebooks" / INDEX
+    assert index.exists(), "notebooks/00-index.ipynb (the contents) is missing"
+    text = "\n".join(cell.source for cell in nbformat.read(index, as_version=4).cells)
+    missing = [path.name for path in CHAPTERS if f"({path.name})" not in text]
+    assert not missing, f"not linked from the index: {missing}"
+
+
+def test_every_link_between_notebooks_resolves():
+    link = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+    for path in NOTEBOOKS:
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells, start=1):
+            if cell.cell_type != "markdown":
+                continue
+            for target in link.findall(cell.source):
+                if re.match(r"[a-z]+://", target):
+                    continue
+                assert (path.parent / target).exists(), f"{path.name}, cell {index}: broken link {target}"
+
+
+def test_navigation_at_top_and_bottom():
+    for path in NOTEBOOKS:
+        cells = nbformat.read(path, as_version=4).cells
+        for cell in (cells[0], cells[-1]):
+            assert "navigation" in tags(cell), f"{path.name}: no navigation cell at the top and bottom"
+            if path.name != INDEX:
+                assert f"]({INDEX})" in cell.source, f"{path.name}: navigation without a link to the contents"
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "navigation.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_slides_follow_the_structure():
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "slides.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        kinds = [cell.metadata.get("slideshow", {}).get("slide_type") for cell in nb.cells]
+        shown = [kind for kind in kinds if kind != "skip"]
+        assert shown and shown[0] == "slide", f"{path.name}: the deck does not open on a title slide"
+        assert nb.metadata.get("rise", {}).get("scroll") is True, f"{path.name}: long slides would not scroll"
+    assert (ROOT / "notebooks" / "rise.css").exists(), "notebooks/rise.css (readable code on slides) is missing"
+
+
+def test_chinese_terms_appear_in_every_chapter():
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for path in CHAPTERS:
+        prose = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+        assert cjk.search(prose), f"{path.name}: no Chinese term at the first mention of a key idea"

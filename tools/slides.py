@@ -1,0 +1,85 @@
+"""Give every notebook slideshow metadata for jupyterlab-rise (View > Render as slideshow, Alt+R).
+
+    python tools/slides.py          # (re)write the slide types of notebooks/*.ipynb
+    python tools/slides.py --check  # exit 1 if any notebook's slide metadata is missing or stale
+
+The deck follows the notebook's structure, so nobody has to maintain it by hand:
+- the title cell and every `## Section` start a new slide (left/right arrows);
+- every other paragraph of prose starts a sub-slide (down arrow) with the code
+  and output that follow it: one idea per slide;
+- imports and `%matplotlib` cells and navigation links are skipped;
+- each exercise's worked solution appears as a fragment (one more key press),
+  so an instructor reveals it when the class is ready.
+Long outputs scroll (`rise.scroll`); `notebooks/rise.css` makes code readable from the back.
+Only metadata changes: the notebooks need not be re-executed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+RISE = {"scroll": True, "theme": "simple", "transition": "none", "start_slideshow_at": "beginning",
+        "slideNumber": True, "auto_select": "none"}
+SETUP_LINE = re.compile(r"^\s*(%matplotlib.*|import .+|from \S+ import .+|#.*|)\s*$")
+
+
+def is_setup(cell) -> bool:
+    """Only imports, magics and comments: nothing to show on a slide."""
+    return cell.cell_type == "code" and all(SETUP_LINE.match(line) for line in cell.source.splitlines())
+
+
+def slide_type(cell, first_markdown: bool) -> str:
+    tags = set(cell.metadata.get("tags", []))
+    if "navigation" in tags or is_setup(cell):
+        return "skip"
+    if "solution" in tags:
+        return "fragment"
+    if cell.cell_type == "markdown":
+        if first_markdown or re.match(r"^##?\s", cell.source):
+            return "slide"
+        return "subslide"
+    return "-"
+
+
+def with_slides(notebook):
+    first = True
+    for cell in notebook.cells:
+        kind = slide_type(cell, first and cell.cell_type == "markdown"
+                          and "navigation" not in cell.metadata.get("tags", []))
+        if cell.cell_type == "markdown" and kind != "skip":
+            first = False
+        cell.metadata["slideshow"] = {"slide_type": kind}
+    notebook.metadata["rise"] = dict(RISE)
+    return notebook
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if slide metadata is stale")
+    args = parser.parse_args(argv)
+    stale = []
+    paths = sorted(NOTEBOOKS.glob("*.ipynb"))
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        before = nbformat.writes(notebook)
+        after = nbformat.writes(with_slides(notebook))
+        if before != after:
+            stale.append(path.name)
+            if not args.check:
+                path.write_text(after + "\n", encoding="utf-8")
+    if args.check and stale:
+        print(f"slide metadata is stale in: {', '.join(stale)}; run python tools/slides.py", file=sys.stderr)
+        return 1
+    print(f"{'checked' if args.check else 'updated'} slides of {len(paths)} notebooks")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
