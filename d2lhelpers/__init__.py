@@ -18,7 +18,8 @@ __version__ = "0.1.0"
 _SUBMODULES = {"extract", "saved", "lecture", "handout"}  # imported as modules, never looked up in saved
 
 
-from .lecture import lecture_mode  # noqa: E402  (light: imports matplotlib only when used)
+from . import lecture  # noqa: E402  (light: imports matplotlib only when used)
+from .lecture import lecture_mode  # noqa: E402
 
 __all__ = ["lecture_mode"]  # plus everything in d2lhelpers.saved, loaded on first use
 

@@ -6,8 +6,11 @@
 Each notebook runs in its own folder, like nbval and JupyterLab run it. Cells
 tagged ``raises-exception`` may fail; any other error stops the run and the
 notebook file is left untouched. Volatile metadata (execution timings, the
-Python patch version) is dropped so that re-executing an unchanged notebook
-leaves ``git diff`` empty apart from real output changes.
+Python patch version, widget state with its random ids) is dropped, so that
+re-executing an unchanged notebook leaves ``git diff`` empty apart from cells
+whose output really varies (timings, tagged ``nbval-ignore-output``). The
+versions of torch, numpy and matplotlib that made the outputs are recorded in
+the notebook's metadata (``d2lhelpers.outputs_made_with``; see tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -20,17 +23,21 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from clean_notebooks import clean  # tools/ is on sys.path when this file runs as a script
+
 ROOT = Path(__file__).resolve().parent.parent
-KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+RECORDED = ("torch", "numpy", "matplotlib")  # the libraries whose versions shape stored outputs
 
 
-def clean_metadata(notebook: nbformat.NotebookNode) -> None:
-    """Drop what changes from run to run or machine to machine."""
-    notebook.metadata["kernelspec"] = dict(KERNELSPEC)
-    notebook.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
-    for cell in notebook.cells:
-        cell.metadata.pop("execution", None)
-        cell.metadata.pop("ExecuteTime", None)
+def library_versions() -> dict:
+    """The versions the stored outputs were made with (tests/conftest.py compares them)."""
+    from importlib.metadata import version
+
+    return {name: version(name) for name in RECORDED}
+
+
+def record_versions(notebook: nbformat.NotebookNode) -> None:
+    notebook.metadata["d2lhelpers"] = {"outputs_made_with": library_versions()}
 
 
 def execute(path: Path, timeout: int) -> None:
@@ -43,7 +50,8 @@ def execute(path: Path, timeout: int) -> None:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
-    clean_metadata(notebook)
+    clean(notebook)
+    record_versions(notebook)
     nbformat.validate(notebook)
     nbformat.write(notebook, path)
 

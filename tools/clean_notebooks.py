@@ -1,0 +1,65 @@
+"""Drop volatile metadata from notebooks, so an unchanged notebook leaves `git diff` empty.
+
+    python tools/clean_notebooks.py                        # every notebook in notebooks/
+    python tools/clean_notebooks.py notebooks/01-calculus.ipynb
+    python tools/clean_notebooks.py --check                # exit 1 if any would change
+
+Removed: execution timings (JupyterLab's `execution` and the old `ExecuteTime` cell
+metadata), the Python patch version in `language_info`, widget state (random model
+ids, meaningless without a kernel) and widget views in outputs. Kept: every output,
+tag, slide type and the recorded library versions. Used by pre-commit and by
+tools/execute_notebooks.py. Exits 1 when it changed (or, with --check, would change)
+a file, as pre-commit hooks do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove what changes from run to run or machine to machine (in place; returns it)."""
+    notebook.metadata["kernelspec"] = dict(KERNELSPEC)
+    notebook.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("ExecuteTime", None)
+        if cell.cell_type == "code":
+            cell.outputs = [output for output in cell.outputs if WIDGET_VIEW not in output.get("data", {})]
+    return notebook
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a notebook would change")
+    args = parser.parse_args(argv)
+    changed = []
+    for path in args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb")):
+        try:
+            notebook = nbformat.read(path, as_version=4)
+        except Exception as error:  # nbformat raises several kinds for a broken file
+            print(f"{path}: not a readable notebook: {error}", file=sys.stderr)
+            return 2
+        before = path.read_text(encoding="utf-8")
+        after = nbformat.writes(clean(notebook)) + "\n"
+        if before != after:
+            changed.append(str(path))
+            if not args.check:
+                path.write_text(after, encoding="utf-8")
+    for name in changed:
+        print(f"{'would clean' if args.check else 'cleaned'} {name}")
+    return 1 if changed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
