@@ -32,6 +32,23 @@ D2L_MODULES = ["numpy", "torch", "PIL", "pandas", "requests", "IPython", "matplo
                "scipy.spatial", "torchvision"]
 
 
+def measure(candidates: dict, repeats: int) -> dict:
+    """Median seconds of each zero-argument callable, the candidates taking turns in every round."""
+    times = {name: [] for name in candidates}
+    for _ in range(repeats):
+        for name, run in candidates.items():
+            times[name].append(run())
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def print_ratios(title: str, medians: dict, floor: str, digits: int) -> None:
+    print(f"\n## {title}\n")
+    print("| what | seconds | / floor |")
+    print("|---|---:|---:|")
+    for name, seconds in medians.items():
+        print(f"| {name} | {seconds:.{digits}f} | {seconds / medians[floor]:.2f}x |")
+
+
 def time_python(code: str) -> float:
     env = dict(os.environ, MPLBACKEND="Agg")
     start = time.perf_counter()
@@ -53,17 +70,9 @@ def bench_import(repeats: int) -> None:
         "import d2lhelpers as d2l; d2l.plot": "import d2lhelpers as d2l; d2l.plot",
         "d2l's module set": "import " + ", ".join(d2l_set),
     }
-    times = {name: [] for name in candidates}
-    for _ in range(repeats):
-        for name, code in candidates.items():
-            times[name].append(time_python(code))
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    floor = medians["floor: import torch, matplotlib.pyplot"]
-    print(f"\n## Import cost (median of {repeats} fresh interpreters)\n")
-    print("| what | seconds | / floor |")
-    print("|---|---:|---:|")
-    for name, seconds in medians.items():
-        print(f"| {name} | {seconds:.2f} | {seconds / floor:.2f}x |")
+    medians = measure({name: (lambda code=code: time_python(code)) for name, code in candidates.items()}, repeats)
+    print_ratios(f"Import cost (median of {repeats} fresh interpreters)", medians,
+                 "floor: import torch, matplotlib.pyplot", 2)
     missing = sorted(set(D2L_MODULES) - set(d2l_set))
     print(f"\nd2l's module set here: {', '.join(d2l_set)}"
           + (f" (not importable here: {', '.join(missing)})" if missing else ""))
@@ -95,19 +104,13 @@ def time_pytest(arguments: list[str]) -> float:
 
 def bench_suite(repeats: int) -> None:
     code_notebooks = [p for p in NOTEBOOKS if '"cell_type": "code"' in p.read_text(encoding="utf-8")]
-    times = {"floor: kernel start + import torch, per notebook": [], "pytest notebooks/ (serial)": [],
-             "pytest -n 2 --dist loadfile notebooks/": []}
-    for _ in range(repeats):
-        times["floor: kernel start + import torch, per notebook"].append(kernel_floor(len(code_notebooks)))
-        times["pytest notebooks/ (serial)"].append(time_pytest(["-p", "no:xdist"]))
-        times["pytest -n 2 --dist loadfile notebooks/"].append(time_pytest(["-n", "2", "--dist", "loadfile"]))
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    floor = medians["floor: kernel start + import torch, per notebook"]
-    print(f"\n## Notebook suite, {len(code_notebooks)} notebooks with code (median of {repeats})\n")
-    print("| what | seconds | / floor |")
-    print("|---|---:|---:|")
-    for name, seconds in medians.items():
-        print(f"| {name} | {seconds:.1f} | {seconds / floor:.2f}x |")
+    medians = measure({
+        "floor: kernel start + import torch, per notebook": lambda: kernel_floor(len(code_notebooks)),
+        "pytest notebooks/ (serial)": lambda: time_pytest(["-p", "no:xdist"]),
+        "pytest -n 2 --dist loadfile notebooks/": lambda: time_pytest(["-n", "2", "--dist", "loadfile"]),
+    }, repeats)
+    print_ratios(f"Notebook suite, {len(code_notebooks)} notebooks with code (median of {repeats})", medians,
+                 "floor: kernel start + import torch, per notebook", 1)
 
 
 PEAK_MEMORY = "import resource as _r; print(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
+from notebook_files import notebook_paths, rewrite  # tools/ is on sys.path when run as a script
+
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -43,21 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a notebook would change")
     args = parser.parse_args(argv)
-    changed = []
-    for path in args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb")):
-        try:
-            notebook = nbformat.read(path, as_version=4)
-        except Exception as error:  # nbformat raises several kinds for a broken file
-            print(f"{path}: not a readable notebook: {error}", file=sys.stderr)
-            return 2
-        before = path.read_text(encoding="utf-8")
-        after = nbformat.writes(clean(notebook)) + "\n"
-        if before != after:
-            changed.append(str(path))
-            if not args.check:
-                path.write_text(after, encoding="utf-8")
-    for name in changed:
-        print(f"{'would clean' if args.check else 'cleaned'} {name}")
+    changed = rewrite(args.notebooks or notebook_paths(), lambda path, notebook: clean(notebook), args.check)
+    for path in changed:
+        print(f"{'would clean' if args.check else 'cleaned'} {path}")
     return 1 if changed else 0
 
 

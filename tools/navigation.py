@@ -17,8 +17,8 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
+from notebook_files import notebook_paths, read, rewrite  # tools/ is on sys.path when run as a script
+
 INDEX = "00-index.ipynb"
 TAG = "navigation"
 
@@ -69,22 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if links are stale")
     args = parser.parse_args(argv)
-    paths = sorted(NOTEBOOKS.glob("*.ipynb"))
-    notebooks = {path.name: nbformat.read(path, as_version=4) for path in paths}
-    titles = {name: title(notebook) for name, notebook in notebooks.items()}
-    stale = []
-    for position, path in enumerate(paths):
-        before = nbformat.writes(notebooks[path.name])
-        after = nbformat.writes(with_navigation(notebooks[path.name], links(paths, position, titles)))
-        if before != after:
-            stale.append(path.name)
-            if not args.check:
-                path.write_text(after + "\n", encoding="utf-8")
-    if args.check and stale:
-        print(f"navigation links are stale in: {', '.join(stale)}; run python tools/navigation.py", file=sys.stderr)
+    paths = notebook_paths()
+    titles = {path.name: title(read(path)) for path in paths}
+    changed = rewrite(paths, lambda path, notebook: with_navigation(
+        notebook, links(paths, paths.index(path), titles)), args.check)
+    if args.check and changed:
+        print(f"navigation links are stale in: {', '.join(p.name for p in changed)}; "
+              "run python tools/navigation.py", file=sys.stderr)
         return 1
-    print(f"{'checked' if args.check else 'updated'} navigation in {len(paths)} notebooks"
-          + (f" ({len(stale)} changed)" if stale and not args.check else ""))
+    print(f"{'checked' if args.check else 'updated'} navigation in {len(paths)} notebooks ({len(changed)} changed)")
     return 0
 
 

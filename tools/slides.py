@@ -19,12 +19,9 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from pathlib import Path
 
-import nbformat
+from notebook_files import notebook_paths, rewrite  # tools/ is on sys.path when run as a script
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
 RISE = {"scroll": True, "theme": "simple", "transition": "none", "start_slideshow_at": "beginning",
         "slideNumber": True, "auto_select": "none"}
 SETUP_LINE = re.compile(r"^\s*(%matplotlib.*|import .+|from \S+ import .+|#.*|)\s*$")
@@ -64,20 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if slide metadata is stale")
     args = parser.parse_args(argv)
-    stale = []
-    paths = sorted(NOTEBOOKS.glob("*.ipynb"))
-    for path in paths:
-        notebook = nbformat.read(path, as_version=4)
-        before = nbformat.writes(notebook)
-        after = nbformat.writes(with_slides(notebook))
-        if before != after:
-            stale.append(path.name)
-            if not args.check:
-                path.write_text(after + "\n", encoding="utf-8")
-    if args.check and stale:
-        print(f"slide metadata is stale in: {', '.join(stale)}; run python tools/slides.py", file=sys.stderr)
+    paths = notebook_paths()
+    changed = rewrite(paths, lambda path, notebook: with_slides(notebook), args.check)
+    if args.check and changed:
+        print(f"slide metadata is stale in: {', '.join(p.name for p in changed)}; run python tools/slides.py",
+              file=sys.stderr)
         return 1
-    print(f"{'checked' if args.check else 'updated'} slides of {len(paths)} notebooks")
+    print(f"{'checked' if args.check else 'updated'} slides of {len(paths)} notebooks ({len(changed)} changed)")
     return 0
 
 

@@ -1,0 +1,41 @@
+"""Shared by the notebook tools: read notebooks, rewrite them through a function, report changes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def notebook_paths() -> list[Path]:
+    return sorted(NOTEBOOKS.glob("*.ipynb"))
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    """The notebook, or exit 2 with one line naming the file (nbformat raises many kinds of error)."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception as error:
+        print(f"{path}: not a readable notebook: {error}", file=sys.stderr)
+        sys.exit(2)
+
+
+def rewrite(paths: list[Path], transform: Callable, check: bool) -> list[Path]:
+    """Apply ``transform(path, notebook) -> notebook`` to each notebook.
+
+    Writes each file whose text changes, unless ``check``; returns the files that
+    changed (or would change).
+    """
+    changed = []
+    for path in paths:
+        after = nbformat.writes(transform(path, read(path))) + "\n"
+        if path.read_text(encoding="utf-8") != after:
+            changed.append(path)
+            if not check:
+                path.write_text(after, encoding="utf-8")
+    return changed
