@@ -9,9 +9,17 @@ The helpers are written in the notebooks and marked ``# @save``; ``python -m
 d2lhelpers save`` copies them into the generated module ``d2lhelpers.saved``.
 That module is loaded on first use of a helper, so ``python -m d2lhelpers save``
 still runs when the generated module is missing or broken.
+
+Importing the package also hides one warning that is not about the student's
+code: torch 2.14 deprecated ``torch.jit.script`` and warns the first time its own
+``torch.func`` and forward-mode internals use it.
 """
 
 import importlib
+import warnings
+
+warnings.filterwarnings("ignore", message="`torch.jit.script` is deprecated", category=FutureWarning,
+                        module=r"torch\.jit")
 
 __version__ = "0.1.0"
 

@@ -164,3 +164,20 @@ def test_gpu_tensor():  # pragma: no cover - runs only where a GPU is present
     x = torch.arange(3.0, device="cuda", requires_grad=True)
     d2l.plot(x, x * 2)
     assert lines_of(d2l.plt.gca())[0][1] == [0.0, 2.0, 4.0]
+
+
+def test_torch_internal_deprecation_is_hidden_and_nothing_else():
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        import d2lhelpers  # noqa: F401  (installs its filter again inside this context)
+        import importlib
+
+        importlib.reload(d2lhelpers)
+        warnings.warn_explicit("`torch.jit.script` is deprecated. Please switch to `torch.compile`",
+                               FutureWarning, "_script.py", 1491, module="torch.jit._script")
+        warnings.warn_explicit("`torch.jit.script` is deprecated.", FutureWarning, "notebook.py", 1,
+                               module="__main__")
+        warnings.warn_explicit("something else", FutureWarning, "_script.py", 1, module="torch.jit._script")
+    assert [str(w.message) for w in caught] == ["`torch.jit.script` is deprecated.", "something else"]
