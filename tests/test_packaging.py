@@ -60,3 +60,19 @@ def test_python_floor_agrees():
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert project["requires-python"] == ">=3.10"
     assert "python>=3.10" in environment["dependencies"]
+
+
+def test_minimum_constraints_pin_exactly_the_declared_lower_bounds():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = dict(split(requirement) for requirement in project["dependencies"])
+    pinned = {}
+    for line in (ROOT / "tests" / "constraints-minimum.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, spec = split(line)
+            pinned[name] = spec
+    from packaging.version import Version  # a pytest dependency
+
+    assert set(pinned) == set(declared)
+    for name, spec in pinned.items():
+        assert declared[name].startswith(">=") and spec.startswith("=="), name
+        assert Version(spec[2:]) == Version(declared[name][2:]), f"{name}: pinned {spec}, declared {declared[name]}"
