@@ -68,13 +68,17 @@ class Block:
 
 
 def _relative(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    """The path as people see it: from the repository root, else from here, else as given.
+
+    The root comes first so that the generated module is the same wherever
+    ``python -m d2lhelpers save`` is run from.
+    """
+    for base in (PACKAGE_DIR.parent, Path.cwd().resolve()):
         try:
-            return path.resolve().relative_to(PACKAGE_DIR.parent).as_posix()
+            return path.resolve().relative_to(base).as_posix()
         except ValueError:
-            return path.as_posix()
+            continue
+    return path.as_posix()
 
 
 def read_notebook(path: Path) -> dict:
