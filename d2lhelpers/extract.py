@@ -169,30 +169,39 @@ def _bound_names(node: ast.stmt) -> list[str]:
     return [node.name]
 
 
+def _column(line: str, byte_offset: int) -> int:
+    """ast counts columns in UTF-8 bytes; turn one into an index into the str (docstrings may be Chinese)."""
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+
 def _add_defined_in(source: str, where: str) -> str:
-    """Append 'Defined in ...' to the docstring of the def/class in ``source``."""
+    """Append 'Defined in ...' to the docstring of the def/class in ``source``.
+
+    Raises ValueError when the body starts on the ``def`` line itself (no room for a docstring).
+    """
     tree = ast.parse(source)
     node = tree.body[0]
     lines = source.split("\n")
     first = node.body[0]
+    if first.lineno == node.lineno:
+        raise ValueError("body on the header line")
     has_docstring = (
         isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
     )
-    indent = " " * first.col_offset
-    if not has_docstring:
-        insert_at = first.lineno - 1
-        lines[insert_at:insert_at] = [f'{indent}"""{where}"""']
-        return "\n".join(lines)
     start, end = first.lineno - 1, first.end_lineno - 1
-    literal_first = lines[start][first.col_offset:]
+    begin = _column(lines[start], first.col_offset)
+    indent = " " * begin
+    if not has_docstring:
+        lines[start:start] = [f'{indent}"""{where}"""']
+        return "\n".join(lines)
+    finish = _column(lines[end], first.end_col_offset)
+    literal_first = lines[start][begin:]
     prefix = re.match(r"[rRuU]*", literal_first).group(0)
-    body_and_quotes = literal_first[len(prefix):]
     if start == end:
-        literal = body_and_quotes[: first.end_col_offset - first.col_offset - len(prefix)]
-        rest = lines[start][first.end_col_offset:]
+        literal = lines[start][begin + len(prefix) : finish]
     else:
-        literal = "\n".join([body_and_quotes] + lines[start + 1 : end] + [lines[end][: first.end_col_offset]])
-        rest = lines[end][first.end_col_offset:]
+        literal = "\n".join([literal_first[len(prefix):]] + lines[start + 1 : end] + [lines[end][:finish]])
+    rest = lines[end][finish:]
     quote = literal[:3] if literal[:3] in ('"""', "'''") else literal[0]
     inner = literal[len(quote) : -len(quote)].rstrip()
     if len(quote) == 1:
@@ -287,7 +296,14 @@ def blocks_in_notebook(path: Path) -> list[Block]:
                 blocks.append(Block("import", names, text, name, index, section, key=ast.dump(node)))
             else:
                 defined_in = f'Defined in {name}, section "{section}".' if section else f"Defined in {name}."
-                blocks.append(Block("definition", names, _add_defined_in(text, defined_in), name, index, section))
+                try:
+                    text = _add_defined_in(text, defined_in)
+                except ValueError:
+                    raise ExtractError(
+                        f"{where}: line {first}: put the body of '{names[0]}' on lines of its own, "
+                        "so that its docstring can say where it is defined"
+                    ) from None
+                blocks.append(Block("definition", names, text, name, index, section))
     return blocks
 
 

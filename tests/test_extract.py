@@ -238,3 +238,21 @@ def test_the_generated_module_does_not_depend_on_the_working_directory():
         result = subprocess.run([sys.executable, "-m", "d2lhelpers", "save", "--check"], cwd=folder,
                                 capture_output=True, text=True)
         assert result.returncode == 0, f"from {folder.name}/: {result.stderr}"
+
+
+def test_chinese_docstrings_like_the_seeds(books):
+    write_notebook(books, "01.ipynb", [
+        'def use_svg_display():  # @save\n    """使用svg格式在Jupyter中显示绘图"""\n    return "svg"',
+        '# @save\ndef set_figsize(figsize=(3.5, 2.5)):\n    """设置matplotlib的图表大小\n\n    第二行。"""; x = 1\n    return figsize',
+    ])
+    namespace = load_module(extract.build(books)[0])
+    assert namespace["use_svg_display"].__doc__.startswith("使用svg格式在Jupyter中显示绘图\n\n    Defined in")
+    assert namespace["use_svg_display"]() == "svg"
+    assert "第二行。" in namespace["set_figsize"].__doc__ and "Defined in" in namespace["set_figsize"].__doc__
+    assert namespace["set_figsize"]() == (3.5, 2.5)
+
+
+def test_one_line_def_gets_a_clear_error(books):
+    write_notebook(books, "01.ipynb", ["def f(): return 1  # @save"])
+    with pytest.raises(extract.ExtractError, match="01.ipynb, cell 1: line 1: put the body of 'f' on lines of its own"):
+        extract.build(books)
