@@ -6,7 +6,7 @@ import types
 
 import nbformat
 
-import conftest
+import nbval_versions
 from conftest import NOTEBOOKS, ROOT
 
 
@@ -38,16 +38,16 @@ def stored_svgs():
 
 def test_same_matplotlib_keeps_the_plain_sanitizer(monkeypatch):
     config = fake_config()
-    monkeypatch.setattr(conftest, "recorded_versions", lambda: {"matplotlib": {"0.0-installed"}})
+    monkeypatch.setattr(nbval_versions, "recorded_versions", lambda: {"matplotlib": {"0.0-installed"}})
     monkeypatch.setattr("importlib.metadata.version", lambda name: "0.0-installed")
-    conftest.pytest_configure(config)
+    nbval_versions.pytest_configure(config)
     assert config.option.nbval_sanitize_with.endswith("nbval_sanitize.cfg")
 
 
 def test_other_matplotlib_replaces_svg_text_and_nothing_else(monkeypatch):
     config = fake_config()
-    monkeypatch.setattr(conftest, "recorded_versions", lambda: {"matplotlib": {"3.0.0"}})
-    conftest.pytest_configure(config)
+    monkeypatch.setattr(nbval_versions, "recorded_versions", lambda: {"matplotlib": {"3.0.0"}})
+    nbval_versions.pytest_configure(config)
     try:
         patterns = sanitize_patterns(config.option.nbval_sanitize_with)
         assert patterns[0] == ("0x[0-9a-fA-F]{6,16}", "0xADDRESS"), "the base patterns are kept"
@@ -61,4 +61,4 @@ def test_other_matplotlib_replaces_svg_text_and_nothing_else(monkeypatch):
         text = "tensor([0., 2., 4., 6.]) at 0x7f3a2b1c9d10"
         assert apply(patterns, text) == "tensor([0., 2., 4., 6.]) at 0xADDRESS"
     finally:
-        conftest.pytest_unconfigure(config)
+        nbval_versions.pytest_unconfigure(config)
