@@ -24,8 +24,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from clean_notebooks import clean  # tools/ is on sys.path when this file runs as a script
-
-ROOT = Path(__file__).resolve().parent.parent
+from notebook_files import notebook_paths
 RECORDED = ("torch", "numpy", "matplotlib")  # the libraries whose versions shape stored outputs
 
 
@@ -61,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell (default: %(default)s)")
     args = parser.parse_args(argv)
-    paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    paths = args.notebooks or notebook_paths()
     failed = 0
     for path in paths:
         try:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from notebook_files import notebook_paths, read, rewrite  # tools/ is on sys.path when run as a script
+from notebook_files import notebook_paths, read, report, rewrite  # tools/ is on sys.path when run as a script
 
 INDEX = "00-index.ipynb"
 TAG = "navigation"
@@ -55,10 +55,9 @@ def navigation_cell(text: str):
 def with_navigation(notebook, text: str):
     """The notebook with exactly one navigation cell at the top and one at the bottom."""
     cells = [cell for cell in notebook.cells if TAG not in cell.metadata.get("tags", [])]
-    old = {i: cell for i, cell in enumerate(notebook.cells) if TAG in cell.metadata.get("tags", [])}
     top, bottom = navigation_cell(text), navigation_cell(text)
     # keep the ids of existing navigation cells, so an unchanged notebook stays byte-identical
-    ids = [cell.get("id") for cell in old.values()]
+    ids = [cell.get("id") for cell in notebook.cells if TAG in cell.metadata.get("tags", [])]
     if len(ids) == 2:
         top["id"], bottom["id"] = ids
     notebook.cells = [top, *cells, bottom]
@@ -70,16 +69,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if links are stale")
     args = parser.parse_args(argv)
     paths = notebook_paths()
-    titles = {path.name: title(read(path)) for path in paths}
+    titles = {}
+    for path in paths:
+        try:
+            titles[path.name] = title(read(path))
+        except ValueError as error:
+            print(f"{path}: {error}", file=sys.stderr)
+            return 2
     changed = rewrite(paths, lambda path, notebook: with_navigation(
         notebook, links(paths, paths.index(path), titles)), args.check)
-    if args.check and changed:
-        print(f"navigation links are stale in: {', '.join(p.name for p in changed)}; "
-              "run python tools/navigation.py", file=sys.stderr)
-        return 1
-    print(f"{'checked' if args.check else 'updated'} navigation in {len(paths)} notebooks ({len(changed)} changed)")
-    return 0
-
+    return report(changed, len(paths), args.check, "navigation", "navigation.py")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -39,3 +39,12 @@ def rewrite(paths: list[Path], transform: Callable, check: bool) -> list[Path]:
             if not check:
                 path.write_text(after, encoding="utf-8")
     return changed
+
+
+def report(changed: list[Path], total: int, check: bool, what: str, tool: str) -> int:
+    """Print what a tool did (or, with --check, what is stale); the exit code: 1 when stale."""
+    if check and changed:
+        print(f"{what} is stale in: {', '.join(p.name for p in changed)}; run python tools/{tool}", file=sys.stderr)
+        return 1
+    print(f"{'checked' if check else 'updated'} {what} of {total} notebooks ({len(changed)} changed)")
+    return 0

@@ -20,7 +20,7 @@ import argparse
 import re
 import sys
 
-from notebook_files import notebook_paths, rewrite  # tools/ is on sys.path when run as a script
+from notebook_files import notebook_paths, report, rewrite  # tools/ is on sys.path when run as a script
 
 RISE = {"scroll": True, "theme": "simple", "transition": "none", "start_slideshow_at": "beginning",
         "slideNumber": True, "auto_select": "none"}
@@ -63,13 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = notebook_paths()
     changed = rewrite(paths, lambda path, notebook: with_slides(notebook), args.check)
-    if args.check and changed:
-        print(f"slide metadata is stale in: {', '.join(p.name for p in changed)}; run python tools/slides.py",
-              file=sys.stderr)
-        return 1
-    print(f"{'checked' if args.check else 'updated'} slides of {len(paths)} notebooks ({len(changed)} changed)")
-    return 0
-
+    return report(changed, len(paths), args.check, "slide metadata", "slides.py")
 
 if __name__ == "__main__":
     sys.exit(main())
