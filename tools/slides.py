@@ -1,10 +1,13 @@
 """Give every notebook slideshow metadata for jupyterlab-rise (View > Render as slideshow, Alt+R).
 
     python tools/slides.py          # (re)write the slide types of notebooks/*.ipynb
+    python tools/slides.py notebooks/05-control-flow.ipynb   # only these notebooks
     python tools/slides.py --check  # exit 1 if any notebook's slide metadata is missing or stale
 
 The deck follows the notebook's structure, so nobody has to maintain it by hand:
-- the title cell and every `## Section` start a new slide (left/right arrows);
+- the title cell and every `## Section` start a new slide (left/right arrows),
+  every `### Subsection` a sub-slide; a heading never sits in the middle of a cell
+  (`--check` fails on one: split the cell there);
 - every other paragraph of prose starts a sub-slide (down arrow) with the code
   and output that follow it: one idea per slide;
 - imports and `%matplotlib` cells and navigation links are skipped;
@@ -19,8 +22,9 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from pathlib import Path
 
-from notebook_files import notebook_paths, report, rewrite  # tools/ is on sys.path when run as a script
+from notebook_files import notebook_paths, read, report, rewrite  # tools/ is on sys.path when run as a script
 
 RISE = {"scroll": True, "theme": "simple", "transition": "none", "start_slideshow_at": "beginning",
         "slideNumber": True, "auto_select": "none"}
@@ -41,8 +45,26 @@ def slide_type(cell, first_markdown: bool) -> str:
     if cell.cell_type == "markdown":
         if first_markdown or re.match(r"^##?\s", cell.source):
             return "slide"
-        return "subslide"
+        return "subslide"  # a ### heading, or a paragraph of prose
     return "-"
+
+
+HEADING = re.compile(r"^#{1,3}\s")
+
+
+def headings_inside_cells(notebook) -> list[str]:
+    """Headings that are not the first line of their markdown cell (outside code fences)."""
+    found = []
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        fenced = False
+        for number, line in enumerate(cell.source.splitlines()):
+            if line.lstrip().startswith("```"):
+                fenced = not fenced
+            elif number > 0 and not fenced and HEADING.match(line):
+                found.append(line.strip())
+    return found
 
 
 def with_slides(notebook):
@@ -60,8 +82,14 @@ def with_slides(notebook):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if slide metadata is stale")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in notebooks/")
     args = parser.parse_args(argv)
-    paths = notebook_paths()
+    paths = args.notebooks or notebook_paths()
+    inner = [(path.name, heading) for path in paths for heading in headings_inside_cells(read(path))]
+    for name, heading in inner:
+        print(f"{name}: the heading {heading!r} sits inside a markdown cell; start a new cell there", file=sys.stderr)
+    if inner:
+        return 1
     changed = rewrite(paths, lambda path, notebook: with_slides(notebook), args.check)
     return report(changed, len(paths), args.check, "slide metadata", "slides.py")
 
