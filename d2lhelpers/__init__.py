@@ -10,7 +10,9 @@ d2lhelpers save`` copies them into the generated module ``d2lhelpers.saved``.
 That module is loaded on first use of a helper, so ``python -m d2lhelpers save``
 still runs when the generated module is missing or broken.
 
-Importing the package also hides one warning that is not about the student's
+In IPython, importing the package shortens tracebacks to the notebook's own
+lines and the message (``d2l.short_tracebacks(False)`` restores IPython's
+full ones; see ``d2lhelpers.tracebacks``). It also hides one warning that is not about the student's
 code: torch 2.14 deprecated ``torch.jit.script`` and warns the first time its own
 ``torch.func`` and forward-mode internals use it.
 """
@@ -23,13 +25,14 @@ warnings.filterwarnings("ignore", message="`torch.jit.script` is deprecated", ca
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"extract", "saved", "lecture", "handout"}  # imported as modules, never looked up in saved
+_SUBMODULES = {"extract", "saved", "lecture", "handout", "tracebacks"}  # imported as modules, never looked up in saved
 
 
 from . import lecture  # noqa: E402  (light: imports matplotlib only when used)
 from .lecture import lecture_mode  # noqa: E402
+from .tracebacks import short_tracebacks  # noqa: E402  (in IPython: a notebook's own lines, not torch's)
 
-__all__ = ["lecture_mode"]  # plus everything in d2lhelpers.saved, loaded on first use
+__all__ = ["lecture_mode", "short_tracebacks"]  # plus everything in d2lhelpers.saved, loaded on first use
 
 
 def _saved():
@@ -47,6 +50,7 @@ def __getattr__(name):
 
 
 lecture.from_environment()  # D2LHELPERS_LECTURE=1: lecture mode for every notebook
+short_tracebacks()  # errors show the cell's line and the message; d2l.short_tracebacks(False) undoes it
 
 
 def __dir__():

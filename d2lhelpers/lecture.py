@@ -4,8 +4,10 @@
 there before; ``D2LHELPERS_LECTURE=1`` in the environment turns it on when
 ``d2lhelpers`` is imported, so an instructor changes no notebook. The settings
 are the matplotlib style ``d2lhelpers/lecture.mplstyle`` (also usable as
-``plt.style.use("d2lhelpers.lecture")``) plus a larger figure size for
-``d2l.plot``, which sets the size on every call (``set_figsize``).
+``plt.style.use("d2lhelpers.lecture")``) plus larger figures: ``d2l.plot`` sets its
+size on every call (``set_figsize``), and a figure size given explicitly, as in
+``plt.subplots(1, 2, figsize=(7, 3))`` or ``plt.figure(figsize=...)``, is
+enlarged by the same factor, so that the figure grows with its text.
 """
 
 from __future__ import annotations
@@ -19,6 +21,30 @@ ENVIRONMENT_VARIABLE = "D2LHELPERS_LECTURE"
 
 _figure_scale = 1.0
 _replaced: dict | None = None  # the settings lecture mode replaced, to put back
+_pyplot_figure = None  # matplotlib.pyplot.figure as it was before lecture mode wrapped it
+
+
+def _scale_explicit_figsize(on: bool) -> None:
+    """Wrap ``pyplot.figure`` (which ``subplots`` and friends call) to enlarge a given figsize."""
+    global _pyplot_figure
+    import matplotlib.pyplot as plt
+
+    if on and _pyplot_figure is None:
+        original = plt.figure
+
+        def figure(*args, **kwargs):
+            if len(args) >= 2 and "figsize" not in kwargs:  # figure(num, figsize, ...)
+                kwargs["figsize"], args = args[1], args[:1] + args[2:]
+            size = kwargs.get("figsize")
+            if size is not None and _figure_scale != 1.0:
+                kwargs["figsize"] = (size[0] * _figure_scale, size[1] * _figure_scale)
+            return original(*args, **kwargs)
+
+        figure.__wrapped__ = original
+        figure.__doc__ = original.__doc__
+        plt.figure, _pyplot_figure = figure, original
+    elif not on and _pyplot_figure is not None:
+        plt.figure, _pyplot_figure = _pyplot_figure, None
 
 
 def figure_scale() -> float:
@@ -41,11 +67,13 @@ def lecture_mode(on: bool = True) -> None:
             _replaced = {key: mpl.rcParams[key] for key in style}
         mpl.rcParams.update(style)
         _figure_scale = FIGSIZE_SCALE
+        _scale_explicit_figsize(True)
     else:
         if _replaced is not None:
             mpl.rcParams.update(_replaced)
             _replaced = None
         _figure_scale = 1.0
+        _scale_explicit_figsize(False)
 
 
 def from_environment() -> None:
