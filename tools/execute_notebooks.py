@@ -10,7 +10,7 @@ Python patch version, widget state with its random ids) is dropped, so that
 re-executing an unchanged notebook leaves ``git diff`` empty apart from cells
 whose output really varies (timings, tagged ``nbval-ignore-output``). The
 versions of torch, numpy and matplotlib that made the outputs are recorded in
-the notebook's metadata (``d2lhelpers.outputs_made_with``; see tests/nbval_versions.py).
+the notebook's metadata (``d2lhelpers.outputs_made_with``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ RECORDED = ("torch", "numpy", "matplotlib")  # the libraries whose versions shap
 
 
 def library_versions() -> dict:
-    """The versions the stored outputs were made with (tests/nbval_versions.py compares them)."""
+    """The versions the stored outputs were made with (for the record; tests/nbval_meaning.py compares figures as pictures under any version)."""
     from importlib.metadata import version
 
     return {name: version(name) for name in RECORDED}

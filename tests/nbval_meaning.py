@@ -1,0 +1,267 @@
+"""How stored notebook outputs are compared: by meaning. A pytest plugin on top of nbval.
+
+nbval (``pytest --nbval``) re-executes every notebook and compares each cell's new outputs
+with the stored ones. Its own comparison is byte for byte, which fails on any other CPU:
+torch picks other kernels there (AVX-512, AVX2, plain, ARM), and float32 results move in
+their last bits. This plugin keeps nbval as the runner and replaces only the comparison
+of each cell (its ``compare_outputs``), through pytest's collection hook. The rules, all of
+them here:
+
+1. **The outputs themselves**: the same number of outputs, in the same order, of the same
+   type (stream, execute_result, display_data, error), the same stream names and the same
+   set of MIME types. Widget ids and metadata are not compared.
+2. **Text** (streams, ``text/plain``, ``text/html``, ``text/latex``, ``text/markdown``, an
+   error's name and message): after the sanitizers in ``tests/nbval_sanitize.cfg``
+   (memory addresses, two named torch-version fragments), everything outside numbers must
+   be identical. Tracebacks are not compared (nbval never did): the error's type and
+   message are.
+3. **Numbers** in that text are compared as numbers. ``stored`` and ``produced`` agree when
+
+       |stored - produced| <= RTOL * max(|stored|, |produced|) + (u_stored + u_produced) / 2
+
+   where ``u`` is one unit in the last printed digit of a number printed with a fractional
+   part (``0.1254``: u = 1e-4; ``1.0000e-08``: u = 1e-12), and 0 for a number printed
+   without one (``28.``, ``3``, ``1e-07``). RTOL = 1e-5, about 84 float32 epsilons
+   (eps = 1.19e-7): other kernels change a float32 result by a few epsilons per operation,
+   and the notebooks chain at most some tens of operations between a random draw and a
+   printed value; the ``u`` terms admit exactly the rounding of a printed value, which can
+   flip its last digit when noise moves it across a rounding boundary. In addition a
+   number printed as exactly zero agrees with one below ATOL_ZERO = 1e-6 in magnitude
+   (float32 noise on values of order 1-10: ``0.0`` against ``5.96e-08``). Integers are
+   compared exactly, so counts, shapes and indices cannot drift. Words that contain digits
+   (``float32``, ``MulBackward0``) are text.
+4. **Figures** are compared as pictures, the way matplotlib's own tests and pytest-mpl do:
+   ``matplotlib.testing.compare.compare_images`` with an RMS tolerance of FIGURE_RMS on the
+   0-255 scale. The PNG (what an untrusted fresh clone shows) is decoded and compared; the
+   SVG (what a trusted notebook shows) is rendered to pixels with resvg and compared the
+   same way. This holds under every matplotlib version, not only the one that made them.
+   FIGURE_RMS is from measurement: redrawing under other CPU kernels and other matplotlib
+   releases moves a figure by at most a tenth of that, and swapping one figure for another
+   moves it by ten times as much (tests/test_output_comparison.py keeps both true).
+
+Any other change fails the cell, and the failure names the notebook, the cell, the output
+and the first value that differs.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import re
+import tempfile
+import types
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SANITIZE_FILE = ROOT / "tests" / "nbval_sanitize.cfg"
+
+RTOL = 1e-5
+ATOL_ZERO = 1e-6
+FIGURE_RMS = 2.0
+
+TEXT_TYPES = ("text/plain", "text/html", "text/latex", "text/markdown", "application/json")
+PICTURE_TYPES = ("image/png", "image/svg+xml")
+IGNORED_TYPES = ("application/vnd.jupyter.widget-view+json",)
+
+# A number: not part of a word (float32, x1, MulBackward0) nor of a dotted version (2.13.0).
+NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?!\w)(?!\.\d)")
+
+
+# ----------------------------------------------------------------------------- numbers and text
+
+def parse_number(token: str) -> tuple[float, float, bool]:
+    """(value, one unit in the last printed digit, is an integer) of a printed number."""
+    mantissa, _, exponent = token.lower().partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    integer = "." not in mantissa and not exponent
+    unit = 10.0 ** (int(exponent or 0) - decimals) if decimals else 0.0
+    return float(token), unit, integer
+
+
+def numbers_agree(stored: str, produced: str) -> bool:
+    """Rule 3 above, for two printed numbers."""
+    a, unit_a, integer_a = parse_number(stored)
+    b, unit_b, integer_b = parse_number(produced)
+    if integer_a and integer_b:
+        return stored.lstrip("+") == produced.lstrip("+")
+    allowed = RTOL * max(abs(a), abs(b)) + (unit_a + unit_b) / 2
+    if a == 0 or b == 0:
+        allowed += ATOL_ZERO
+    return abs(a - b) <= allowed
+
+
+def skeleton(text: str) -> tuple[str, list[str]]:
+    """The text with each number replaced by '#', and the numbers in order."""
+    return NUMBER.sub("#", text), NUMBER.findall(text)
+
+
+def _line_of(text: str, position: int) -> tuple[int, str]:
+    line = text.count("\n", 0, position) + 1
+    return line, text.splitlines()[line - 1] if text.splitlines() else ""
+
+
+def _short(text: str, width: int = 100) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def compare_text(stored: str, produced: str) -> str | None:
+    """None when the texts mean the same (rules 2 and 3), else the first difference in words."""
+    if stored == produced:
+        return None
+    stored_shape, stored_numbers = skeleton(stored)
+    produced_shape, produced_numbers = skeleton(produced)
+    if stored_shape != produced_shape or len(stored_numbers) != len(produced_numbers):
+        stored_lines, produced_lines = stored.splitlines(), produced.splitlines()
+        for number, (old, new) in enumerate(zip(stored_lines, produced_lines), start=1):
+            if skeleton(old)[0] != skeleton(new)[0]:
+                return f"line {number} differs: stored {_short(old)!r}, produced {_short(new)!r}"
+        return (f"the text has {len(stored_lines)} lines stored and {len(produced_lines)} produced; "
+                f"stored {_short(stored)!r}, produced {_short(produced)!r}")
+    positions = [match.start() for match in NUMBER.finditer(stored)]
+    for position, old, new in zip(positions, stored_numbers, produced_numbers):
+        if not numbers_agree(old, new):
+            line, text = _line_of(stored, position)
+            return (f"line {line}: the number {old} (stored) became {new} (produced), beyond floating-point "
+                    f"noise; stored line: {_short(text)!r}")
+    return None
+
+
+# ----------------------------------------------------------------------------- figures
+
+def svg_to_png(svg: str) -> bytes:
+    """The SVG rendered to pixels (resvg: no browser, no system fonts; matplotlib draws text as paths)."""
+    import resvg_py
+
+    # 96 dpi: the CSS pixels a browser shows the SVG at
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg, background="#ffffff", skip_system_fonts=True, dpi=96.0))
+
+
+def picture_rms(stored_png: bytes, produced_png: bytes) -> float:
+    """RMS difference of two PNG pictures on the 0-255 scale (matplotlib.testing.compare)."""
+    from matplotlib.testing.compare import compare_images
+    from matplotlib.testing.exceptions import ImageComparisonFailure
+
+    with tempfile.TemporaryDirectory(prefix="d2lhelpers-figure-") as folder:
+        expected, actual = Path(folder, "stored.png"), Path(folder, "produced.png")
+        expected.write_bytes(stored_png)
+        actual.write_bytes(produced_png)
+        try:
+            result = compare_images(str(expected), str(actual), tol=0, in_decorator=True)
+        except ImageComparisonFailure as error:  # e.g. the sizes differ
+            raise ValueError(str(error).replace(folder, "").strip()) from None
+    return 0.0 if result is None else float(result["rms"])
+
+
+def compare_picture(mime: str, stored, produced) -> str | None:
+    """None when two figures look the same (rule 4), else how they differ."""
+    try:
+        if mime == "image/svg+xml":
+            stored_png, produced_png = svg_to_png(_joined(stored)), svg_to_png(_joined(produced))
+        else:
+            stored_png = base64.b64decode(_joined(stored), validate=False)
+            produced_png = base64.b64decode(_joined(produced), validate=False)
+        rms = picture_rms(stored_png, produced_png)
+    except Exception as error:  # an undecodable or unrenderable stored picture is a difference too
+        return f"the pictures cannot be compared: {type(error).__name__}: {_short(str(error), 200)}"
+    if rms > FIGURE_RMS or math.isnan(rms):
+        return f"the picture differs from the stored one: RMS {rms:.2f} > {FIGURE_RMS} (0-255 scale)"
+    return None
+
+
+def _joined(value) -> str:
+    return "".join(value) if isinstance(value, list) else value
+
+
+# ----------------------------------------------------------------------------- outputs of a cell
+
+def fields(output, sanitize) -> list[tuple[str, str, object]]:
+    """(name, kind, value) of everything compared in one output: kind is 'text' or a picture MIME type."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        return [(f"{output.get('name')} stream", "text", sanitize(_joined(output.get("text", ""))))]
+    if kind == "error":
+        return [("error name", "text", output.get("ename", "")),
+                ("error message", "text", sanitize(output.get("evalue", "")))]
+    found = []
+    for mime, value in sorted(output.get("data", {}).items()):
+        if mime in IGNORED_TYPES:
+            continue
+        if mime in PICTURE_TYPES:
+            found.append((mime, mime, value))
+        else:
+            text = _joined(value) if isinstance(value, (str, list)) else repr(value)
+            found.append((mime, "text", sanitize(text)))
+    return found
+
+
+def describe(output) -> str:
+    kind = output.get("output_type")
+    if kind == "stream":
+        return f"a {output.get('name')} stream"
+    if kind == "error":
+        return f"an error ({output.get('ename')})"
+    return f"{kind} with {', '.join(sorted(output.get('data', {})))}"
+
+
+def first_difference(produced: list, stored: list, sanitize=lambda text: text) -> str | None:
+    """None when a cell's produced outputs mean the same as its stored ones, else the first difference."""
+    if len(produced) != len(stored):
+        return (f"{len(stored)} outputs stored, {len(produced)} produced: stored "
+                f"[{'; '.join(map(describe, stored))}], produced [{'; '.join(map(describe, produced))}]")
+    for number, (old, new) in enumerate(zip(stored, produced), start=1):
+        if (old.get("output_type"), old.get("name")) != (new.get("output_type"), new.get("name")):
+            return f"output {number}: stored {describe(old)}, produced {describe(new)}"
+        old_fields, new_fields = fields(old, sanitize), fields(new, sanitize)
+        if [name for name, _, _ in old_fields] != [name for name, _, _ in new_fields]:
+            return f"output {number}: stored {describe(old)}, produced {describe(new)}"
+        for (name, kind, old_value), (_, _, new_value) in zip(old_fields, new_fields):
+            problem = compare_text(old_value, new_value) if kind == "text" else compare_picture(kind, old_value,
+                                                                                                 new_value)
+            if problem:
+                return f"output {number}, {name}: {problem}"
+    return None
+
+
+def compare_cell_outputs(item, test, ref, skip_compare=None) -> bool:
+    """Replaces nbval's IPyNbCell.compare_outputs: True when the outputs agree; else explains why."""
+    problem = first_difference(test, ref, item.sanitize)
+    item.comparison_traceback = []
+    if problem is None:
+        return True
+    where = f"{item.parent.path.relative_to(ROOT) if item.parent.path.is_relative_to(ROOT) else item.parent.path}"
+    item.comparison_traceback.append(f"{where}, cell {item.cell_num} (stored In [{item.cell.execution_count}]): "
+                                     f"{problem}")
+    return False
+
+
+# ----------------------------------------------------------------------------- the pytest hooks
+
+def pytest_configure(config):
+    """Find the sanitizers from any working directory (``cd notebooks && pytest 04-detach.ipynb``)."""
+    option = config.option
+    if not getattr(option, "nbval", False) and not getattr(option, "nbval_lax", False):
+        return
+    given = getattr(option, "nbval_sanitize_with", None)
+    if given is None:
+        option.nbval_sanitize_with = str(SANITIZE_FILE)
+    elif not Path(given).is_file() and (config.rootpath / given).is_file():
+        option.nbval_sanitize_with = str(config.rootpath / given)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    """Every notebook cell nbval collected compares its outputs by meaning (the rules above)."""
+    from nbval.plugin import IPyNbCell
+
+    for item in items:
+        if isinstance(item, IPyNbCell):
+            item.compare_outputs = types.MethodType(compare_cell_outputs, item)
+
+
+def pytest_report_header(config):
+    if getattr(config.option, "nbval", False):
+        return [f"notebook outputs compared by meaning (tests/nbval_meaning.py): numbers to RTOL {RTOL} plus "
+                f"their printed rounding, figures as pictures to RMS {FIGURE_RMS}"]
+    return []
