@@ -83,9 +83,7 @@ def test_errors_only_where_intended(notebook):
 def test_no_machine_specific_output(notebook):
     path, nb = notebook
     for index, cell in enumerate(code_cells(nb), start=1):
-        for output in cell.outputs:
-            if output.output_type == "error":
-                continue  # tracebacks name library files; nbval does not compare them
+        for output in cell.outputs:  # tracebacks too: d2lhelpers keeps only the cells' own frames in them
             match = PRIVATE.search(text_of(output))
             assert not match, f"{path.name}, code cell {index}: output shows {match.group(0)!r}"
             assert not re.search(r"0x[0-9a-f]{8,}", text_of(output)), f"{path.name}, code cell {index}: a memory address"
@@ -129,7 +127,13 @@ def test_exercises_have_worked_solutions(notebook):
     solutions = [cell for cell in nb.cells if "solution" in tags(cell)]
     assert any(cell.cell_type == "code" for cell in solutions), f"{path.name}: no executed solution code"
     for cell in solutions:
-        assert cell.metadata.get("jupyter", {}).get("source_hidden"), f"{path.name}: a solution is not collapsed"
+        hidden = cell.metadata.get("jupyter", {})
+        assert hidden.get("source_hidden"), f"{path.name}: a solution is not collapsed"
+        if cell.cell_type == "code":
+            assert hidden.get("outputs_hidden"), f"{path.name}: a solution's output shows under its collapsed input"
+        first = cell.source.split("\n", 1)[0]
+        assert re.fullmatch(r"(# )?Solution to exercise \d+ \(click to expand\)", first), (
+            f"{path.name}: a collapsed solution shows {first[:60]!r}; run python tools/solutions.py")
     first_exercise = next(i for i, cell in enumerate(nb.cells)
                           if cell.cell_type == "markdown" and re.search(r"^## Exercises", cell.source, re.M))
     assert all(nb.cells.index(cell) > first_exercise for cell in solutions), f"{path.name}: a solution before the exercises"
@@ -207,6 +211,12 @@ def test_navigation_at_top_and_bottom():
     assert result.returncode == 0, result.stderr
 
 
+def test_solutions_are_collapsed_behind_their_labels():
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "solutions.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
 def test_slides_follow_the_structure():
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "slides.py"), "--check"],
                             capture_output=True, text=True)
@@ -225,3 +235,15 @@ def test_chinese_terms_appear_in_every_chapter():
     for path in CHAPTERS:
         prose = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
         assert cjk.search(prose), f"{path.name}: no Chinese term at the first mention of a key idea"
+
+
+def test_intentional_errors_are_short(notebook):
+    """A traceback shows the student's own lines and the message, not 40 lines of torch internals."""
+    path, nb = notebook
+    for index, cell in enumerate(code_cells(nb), start=1):
+        for output in cell.outputs:
+            if output.output_type == "error":
+                lines = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(output.traceback)).splitlines()
+                assert len(lines) <= 20, f"{path.name}, code cell {index}: a {len(lines)}-line traceback"
+                assert not any(line.startswith("File ") for line in lines), (
+                    f"{path.name}, code cell {index}: the traceback shows library frames; import d2lhelpers first")

@@ -1,0 +1,83 @@
+"""Keep every worked solution collapsed behind a clean label, input and output alike.
+
+    python tools/solutions.py                # relabel and collapse the solutions of notebooks/*.ipynb
+    python tools/solutions.py notebooks/05-control-flow.ipynb
+    python tools/solutions.py --check        # exit 1 if a solution shows its answer while collapsed
+
+A worked solution is a cell tagged ``solution`` after its exercise. JupyterLab shows a
+collapsed cell as a bar with the cell's first line, and keeps showing the cell's output
+unless that is collapsed too. So each solution cell
+
+- starts with the line ``Solution to exercise N (click to expand)`` (as a ``#`` comment in
+  code), N being the number of the exercise above it, so the bar gives nothing away;
+- has its input collapsed (``jupyter.source_hidden``) and, for code, its output too
+  (``jupyter.outputs_hidden``): a plot or a printed answer stays hidden until the student
+  expands the cell.
+
+Only the first line and metadata change: a code cell's new first line is a comment, so the
+notebook need not be re-executed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from notebook_files import notebook_paths, report, rewrite  # tools/ is on sys.path when run as a script
+
+TAG = "solution"
+LABEL = re.compile(r"^(?:# )?Solution to exercise \d+ \(click to expand\)\s*$")
+OLD_PREFIX = re.compile(r"^\*\*Solutions?\.?\*\*\.?\s*")
+EXERCISE = re.compile(r"^(\d+)\.\s", re.MULTILINE)
+
+
+def label(number: int | None, code: bool) -> str:
+    text = f"Solution to exercise {number} (click to expand)" if number else "Solution (click to expand)"
+    return f"# {text}" if code else text
+
+
+def relabelled(source: str, number: int | None, code: bool) -> str:
+    lines = source.split("\n")
+    if lines and (LABEL.match(lines[0]) or lines[0].lstrip("# ").startswith("Solution (click to expand)")):
+        lines = lines[1:]
+        if not code and lines and not lines[0].strip():
+            lines = lines[1:]
+    body = "\n".join(lines)
+    if code:
+        return f"{label(number, True)}\n{body}"
+    return f"{label(number, False)}\n\n{OLD_PREFIX.sub('', body, count=1)}"
+
+
+def with_collapsed_solutions(notebook):
+    number = None
+    for cell in notebook.cells:
+        tags = cell.metadata.get("tags", [])
+        if TAG not in tags:
+            if cell.cell_type == "markdown":
+                found = EXERCISE.findall(cell.source)
+                if found:
+                    number = int(found[-1])
+            continue
+        code = cell.cell_type == "code"
+        cell.source = relabelled(cell.source, number, code)
+        hidden = dict(cell.metadata.get("jupyter", {}), source_hidden=True)
+        if code:
+            hidden["outputs_hidden"] = True
+        cell.metadata["jupyter"] = hidden
+    return notebook
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a solution is not collapsed")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in notebooks/")
+    args = parser.parse_args(argv)
+    paths = args.notebooks or notebook_paths()
+    changed = rewrite(paths, lambda path, notebook: with_collapsed_solutions(notebook), args.check)
+    return report(changed, len(paths), args.check, "collapsed solutions", "solutions.py")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
