@@ -117,6 +117,22 @@ def test_figures_show_in_an_untrusted_notebook(notebook):
                 assert "<dc:date>" not in data["image/svg+xml"], f"{path.name}, code cell {index}: SVG has a date"
 
 
+def test_each_stored_png_shows_the_figure_of_its_svg(notebook):
+    """What a fresh, untrusted clone shows (the PNG) is the figure a trusted notebook shows (the SVG)."""
+    import base64
+
+    import nbval_meaning
+
+    path, nb = notebook
+    for index, cell in enumerate(code_cells(nb), start=1):
+        for output in cell.outputs:
+            data = output.get("data", {})
+            if "image/svg+xml" in data and "image/png" in data:
+                rms = nbval_meaning.png_against_svg_rms(base64.b64decode(data["image/png"]), data["image/svg+xml"])
+                assert rms <= nbval_meaning.PNG_SHOWS_SVG_RMS, (
+                    f"{path.name}, code cell {index}: the stored PNG does not show its SVG's figure (RMS {rms:.1f})")
+
+
 def test_exercises_have_worked_solutions(notebook):
     path, nb = notebook
     if path.name == INDEX:

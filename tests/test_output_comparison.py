@@ -112,6 +112,29 @@ def test_a_stored_svg_renders_to_what_its_png_shows_in_outline():
     assert svg.get("width").endswith("pt")
 
 
+def test_drawn_data_ignores_text_and_ticks_but_not_the_data():
+    svg = next(stored_figures())["image/svg+xml"]
+    assert meaning.compare_drawn(svg, svg) is None
+    elements = meaning.drawn_data(svg)
+    assert elements and elements[0], "the figure draws something"
+    relabelled = re.sub(r"(<!-- )([^>]*)( -->)", r"\1another label\3", svg)
+    assert meaning.compare_drawn(svg, relabelled) is None
+    first_line = re.search(r'<g id="line2d_\d+">\s*<path d="M ([\d.]+) ([\d.]+)', svg[svg.index('id="axes_1"'):])
+    assert first_line
+
+
+def test_another_matplotlib_is_decided_per_notebook(monkeypatch):
+    import importlib.metadata
+
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "3.11.2")
+    notebook = nbformat.v4.new_notebook()
+    assert meaning.made_with_this_matplotlib(notebook), "a notebook without a record is compared as pictures"
+    notebook.metadata["d2lhelpers"] = {"outputs_made_with": {"matplotlib": "3.11.0"}}
+    assert meaning.made_with_this_matplotlib(notebook)
+    notebook.metadata["d2lhelpers"] = {"outputs_made_with": {"matplotlib": "3.10.9"}}
+    assert not meaning.made_with_this_matplotlib(notebook)
+
+
 # ----------------------------------------------------------------------------- tampered copies of a notebook
 
 SOURCES = [
@@ -173,6 +196,10 @@ def output_type(nb):
     nb.cells[5].outputs = [nbformat.v4.new_output("stream", name="stdout", text=result.data["text/plain"] + "\n")]
 
 
+def made_with_another_matplotlib(nb):
+    nb.metadata["d2lhelpers"] = {"outputs_made_with": {"matplotlib": "3.0.0"}}
+
+
 COPIES = {  # copy: (its tamperings, {the code cell that must fail: what its message must say})
     "untouched": ([], {}),
     "noise": ([float32_noise], {}),
@@ -183,6 +210,11 @@ COPIES = {  # copy: (its tamperings, {the code cell that must fail: what its mes
     "tampered_again": ([svg_of_the_other_figure, output_type],
                        {2: "image/svg+xml: the picture differs from the stored one: RMS",
                         5: "output 1: stored a stdout stream, produced execute_result with text/plain"}),
+    # as if made with another matplotlib release: figures compared by their drawn data (rule 5)
+    "other_matplotlib": ([made_with_another_matplotlib], {}),
+    "other_matplotlib_tampered": ([made_with_another_matplotlib, svg_of_the_other_figure, number_by_2_percent],
+                                  {1: "beyond floating-point noise",
+                                   2: "image/svg+xml: axes 1, element 1 (line2d) moved by"}),
 }
 
 
