@@ -4,6 +4,10 @@
     python benchmarks/run.py --only import
     python benchmarks/run.py --only suite --only notebooks
 
+It prints the machine (CPU model, cores, system, Python, torch), then the tables in the form
+README.md's "Speed, measured" uses, ready to paste. A notebook or suite run that fails is
+reported in its row and the run goes on.
+
 - import:    `import d2lhelpers as d2l` (and its first use, which loads the helpers)
              against the floor `import torch, matplotlib.pyplot`, and against the module set
              that `from d2l import torch as d2l` loads (those of them installed here);
@@ -18,8 +22,10 @@ of them alike; ratios are what to read, not absolute seconds. Nothing here asser
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import importlib.util
 import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -41,12 +47,38 @@ def measure(candidates: dict, repeats: int) -> dict:
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def print_ratios(title: str, medians: dict, floor: str, digits: int) -> None:
-    print(f"\n## {title}\n")
-    print("| what | seconds | / floor |")
-    print("|---|---:|---:|")
+def ratio_rows(medians: dict, floor: str, digits: int, labels: dict | None = None) -> list[str]:
+    """Markdown rows "| what | seconds | ratio |" for README.md's speed table."""
+    rows = []
     for name, seconds in medians.items():
-        print(f"| {name} | {seconds:.{digits}f} | {seconds / medians[floor]:.2f}x |")
+        ratio = f"{seconds / medians[floor]:.2f}x"
+        rows.append(f"| {(labels or {}).get(name, name)} | {seconds:.{digits}f} | "
+                    f"{ratio if name == floor else '**' + ratio + '**'} |")
+    return rows
+
+
+def cpu_model() -> str:
+    system = platform.system()
+    try:
+        if system == "Linux":
+            for line in Path("/proc/cpuinfo").read_text().splitlines():
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+        if system == "Darwin":
+            return subprocess.run(["sysctl", "-n", "machdep.cpu.brand_string"], capture_output=True,
+                                  text=True).stdout.strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def machine() -> str:
+    try:
+        torch = importlib.metadata.version("torch")
+    except importlib.metadata.PackageNotFoundError:
+        torch = "not installed"
+    return (f"{cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, torch {torch}")
 
 
 def time_python(code: str) -> float:
@@ -61,21 +93,26 @@ def importable(module: str) -> bool:
     return result.returncode == 0
 
 
-def bench_import(repeats: int) -> None:
+def bench_import(repeats: int) -> list[str]:
     d2l_set = [m for m in D2L_MODULES if importable(m)]
+    missing = sorted(set(D2L_MODULES) - set(d2l_set))
     candidates = {
-        "python -c pass": "pass",
-        "floor: import torch, matplotlib.pyplot": "import torch, matplotlib.pyplot",
-        "import d2lhelpers as d2l": "import d2lhelpers as d2l",
-        "import d2lhelpers as d2l; d2l.plot": "import d2lhelpers as d2l; d2l.plot",
-        "d2l's module set": "import " + ", ".join(d2l_set),
+        "floor": "import torch, matplotlib.pyplot",
+        "import": "import d2lhelpers as d2l",
+        "plot": "import d2lhelpers as d2l; d2l.plot",
+        "d2l": "import " + ", ".join(d2l_set),
+    }
+    labels = {
+        "floor": "floor: `import torch, matplotlib.pyplot`",
+        "import": "`import d2lhelpers as d2l` (helpers load on first use)",
+        "plot": "`import d2lhelpers as d2l; d2l.plot` (everything loaded)",
+        "d2l": "the modules `from d2l import torch as d2l` loads ("
+               + ", ".join(m.replace("matplotlib.pyplot", "pyplot") for m in d2l_set)
+               + (f"; {', '.join(missing)} {'does' if len(missing) == 1 else 'do'} not import here"
+                  if missing else "") + ")",
     }
     medians = measure({name: (lambda code=code: time_python(code)) for name, code in candidates.items()}, repeats)
-    print_ratios(f"Import cost (median of {repeats} fresh interpreters)", medians,
-                 "floor: import torch, matplotlib.pyplot", 2)
-    missing = sorted(set(D2L_MODULES) - set(d2l_set))
-    print(f"\nd2l's module set here: {', '.join(d2l_set)}"
-          + (f" (not importable here: {', '.join(missing)})" if missing else ""))
+    return ratio_rows(medians, "floor", 2, labels)
 
 
 def kernel_floor(count: int) -> float:
@@ -93,66 +130,90 @@ def kernel_floor(count: int) -> float:
     return time.perf_counter() - start
 
 
+FAILURES: list[str] = []  # what failed, printed after the tables
+
+
 def time_pytest(arguments: list[str]) -> float:
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", *arguments, "notebooks"],
                             cwd=ROOT, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SystemExit(f"the notebook suite failed:\n{result.stdout[-2000:]}")
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:  # report it and go on: the time is still that of a full run
+        summary = result.stdout.strip().splitlines()[-1:] or ["no output"]
+        FAILURES.append(f"`pytest {' '.join(arguments)} notebooks/` failed: {summary[0]}")
+    return seconds
 
 
-def bench_suite(repeats: int) -> None:
+def bench_suite(repeats: int) -> list[str]:
     code_notebooks = [p for p in NOTEBOOKS if '"cell_type": "code"' in p.read_text(encoding="utf-8")]
     medians = measure({
-        "floor: kernel start + import torch, per notebook": lambda: kernel_floor(len(code_notebooks)),
-        "pytest notebooks/ (serial)": lambda: time_pytest(["-p", "no:xdist"]),
-        "pytest -n 2 --dist loadfile notebooks/": lambda: time_pytest(["-n", "2", "--dist", "loadfile"]),
+        "floor": lambda: kernel_floor(len(code_notebooks)),
+        "serial": lambda: time_pytest(["-p", "no:xdist"]),
+        "parallel": lambda: time_pytest(["-n", "2", "--dist", "loadfile"]),
     }, repeats)
-    print_ratios(f"Notebook suite, {len(code_notebooks)} notebooks with code (median of {repeats})", medians,
-                 "floor: kernel start + import torch, per notebook", 1)
+    labels = {
+        "floor": f"floor: one kernel start + `import torch` for each of the {len(code_notebooks)} notebooks with code",
+        "serial": "`pytest notebooks/`, serial",
+        "parallel": "`pytest -n 2 --dist loadfile notebooks/`",
+    }
+    return ratio_rows(medians, "floor", 1, labels)
 
 
 PEAK_MEMORY = "import resource as _r; print(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"
 
 
-def bench_notebooks() -> None:
+def bench_notebooks() -> list[str]:
+    """One row per notebook; a notebook that fails gets a row saying so, and the next one runs."""
     import nbformat
     from nbclient import NotebookClient
 
-    print("\n## Each notebook: execution time and the kernel's peak memory\n")
-    print("| notebook | code cells | seconds | peak MiB |")
-    print("|---|---:|---:|---:|")
+    rows = ["| notebook | code cells | seconds | kernel peak MiB |", "|---|---:|---:|---:|"]
     for path in NOTEBOOKS:
-        notebook = nbformat.read(path, as_version=4)
-        cells = sum(cell.cell_type == "code" for cell in notebook.cells)
-        notebook.cells.append(nbformat.v4.new_code_cell(PEAK_MEMORY))
-        client = NotebookClient(notebook, timeout=600, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}}, allow_errors=True)
-        start = time.perf_counter()
-        client.execute()
-        seconds = time.perf_counter() - start
-        kib = int(notebook.cells[-1].outputs[0]["text"].strip())  # Linux reports KiB
-        print(f"| {path.name} | {cells} | {seconds:.1f} | {kib / 1024:.0f} |")
+        try:
+            notebook = nbformat.read(path, as_version=4)
+            cells = sum(cell.cell_type == "code" for cell in notebook.cells)
+            notebook.cells.append(nbformat.v4.new_code_cell(PEAK_MEMORY))
+            client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+                                    resources={"metadata": {"path": str(path.parent)}})
+            start = time.perf_counter()
+            client.execute()
+            seconds = time.perf_counter() - start
+            kib = int(notebook.cells[-1].outputs[0]["text"].strip())  # Linux reports KiB
+            rows.append(f"| {path.stem} | {cells} | {seconds:.1f} | {kib / 1024:.0f} |")
+        except Exception as error:  # a failing cell, a dead kernel, a timeout: report and go on
+            reason = str(error).strip().splitlines()[-1:] or [type(error).__name__]
+            FAILURES.append(f"{path.name} failed: {type(error).__name__}: {reason[0][:200]}")
+            rows.append(f"| {path.stem} | | failed | |")
+        print(rows[-1], file=sys.stderr, flush=True)  # progress
+    return rows
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", action="append", choices=["import", "suite", "notebooks"])
-    parser.add_argument("--repeats", type=int, default=5, help="repeats for the import benchmark")
-    parser.add_argument("--suite-repeats", type=int, default=1, help="repeats for the suite benchmark")
-    args = parser.parse_args()
-    chosen = args.only or ["import", "suite", "notebooks"]
+    parser.add_argument("--only", action="append", choices=["import", "imports", "suite", "notebooks"])
+    parser.add_argument("--repeats", type=int, default=7, help="fresh interpreters per import measurement")
+    parser.add_argument("--suite-repeats", type=int, default=2, help="runs of the notebook suite")
+    args = parser.parse_args(argv)
+    chosen = {"import" if c == "imports" else c for c in args.only or ["import", "suite", "notebooks"]}
     if importlib.util.find_spec("d2lhelpers") is None:
         raise SystemExit("install the package first: pip install -e '.[test]'")
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    print(f"`python benchmarks/run.py` on {machine()}; "
+          f"medians of {args.repeats} interpreters" + (f" and of {args.suite_repeats} suite runs" if "suite" in chosen
+                                                      else "") + ":\n")
+    rows = []
     if "import" in chosen:
-        bench_import(args.repeats)
+        rows += bench_import(args.repeats)
     if "suite" in chosen:
-        bench_suite(args.suite_repeats)
+        rows += bench_suite(args.suite_repeats)
+    if rows:
+        print("| what | seconds | ratio |\n|---|---:|---:|")
+        print("\n".join(rows))
     if "notebooks" in chosen:
-        bench_notebooks()
-    return 0
+        print("\nEach notebook, run alone in a fresh kernel (`python benchmarks/run.py --only notebooks`):\n")
+        print("\n".join(bench_notebooks()))
+    for failure in FAILURES:
+        print(f"\nFAILED: {failure}")
+    return 1 if FAILURES else 0
 
 
 if __name__ == "__main__":

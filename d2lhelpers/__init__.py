@@ -29,10 +29,13 @@ _SUBMODULES = {"extract", "saved", "lecture", "handout", "tracebacks"}  # import
 
 
 from . import lecture  # noqa: E402  (light: imports matplotlib only when used)
-from .lecture import lecture_mode  # noqa: E402
+from .lecture import lecture_mode as lecture_mode  # noqa: E402  (exported: see _OWN_EXPORTS)
 from .tracebacks import short_tracebacks  # noqa: E402  (in IPython: a notebook's own lines, not torch's)
 
-__all__ = ["lecture_mode", "short_tracebacks"]  # plus everything in d2lhelpers.saved, loaded on first use
+# __all__, what `from d2lhelpers import *` gives, is these plus the helpers of d2lhelpers.saved:
+# __getattr__ below computes it on first use, so that importing the package stays light. The
+# modules the helpers use (np, torch, plt, ...) are attributes, as in d2l (d2l.plt), not exports.
+_OWN_EXPORTS = ["lecture_mode", "short_tracebacks"]
 
 
 def _saved():
@@ -40,6 +43,8 @@ def _saved():
 
 
 def __getattr__(name):
+    if name == "__all__":
+        return _OWN_EXPORTS + [helper for helper in _saved().__all__ if helper not in _OWN_EXPORTS]
     if name.startswith("__") or name in _SUBMODULES:
         raise AttributeError(f"module 'd2lhelpers' has no attribute {name!r}")
     saved = _saved()

@@ -1,22 +1,41 @@
-"""Command line: ``python -m d2lhelpers save [--check]`` and ``python -m d2lhelpers handout OUT_DIR``."""
+"""Maintainer commands of the d2lhelpers package.
+
+  python -m d2lhelpers save [--check]    copy the blocks marked '# @save' in the notebooks
+                                         into d2lhelpers/saved.py (--check: compare only)
+  python -m d2lhelpers handout OUT_DIR   write the notebooks without their worked solutions
+
+Exit codes: 0 done, 1 --check found a difference, 2 an error (named in one line).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from . import extract
 
 
+def _print_warnings(caught: list, command: str) -> None:
+    for warning in caught:
+        if issubclass(warning.category, extract.MarkerWarning):
+            print(f"d2lhelpers {command}: warning: {warning.message}", file=sys.stderr)
+        else:  # pragma: no cover - anything else, as Python would show it
+            print(warnings.formatwarning(warning.message, warning.category, warning.filename, warning.lineno),
+                  end="", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m d2lhelpers", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m d2lhelpers", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     save = commands.add_parser(
         "save",
         help="write the blocks marked '# @save' in the notebooks into d2lhelpers/saved.py",
         description="Extract every top-level def, class and import marked '# @save' in the notebooks, "
-        "in notebook order, into the generated module d2lhelpers/saved.py.",
+        "in notebook order, into the generated module d2lhelpers/saved.py, then import it to be sure it works. "
+        "Exit 1 when --check finds a difference, 2 on an error.",
     )
     save.add_argument("--check", action="store_true", help="write nothing; exit 1 if the module and notebooks disagree")
     save.add_argument("--force", action="store_true", help="overwrite the module even if it was edited by hand")
@@ -26,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         "handout",
         help="write the notebooks without their worked solutions into OUT_DIR",
         description="Write every notebook into OUT_DIR without the cells tagged 'solution' and with the "
-        "exercise outputs cleared. Never writes into the notebooks' own folder.",
+        "exercise outputs cleared. Never writes into a folder that holds source notebooks, and never "
+        "replaces a different file without --force.",
     )
     handout.add_argument("out_dir", type=Path, metavar="OUT_DIR")
     handout.add_argument("--force", action="store_true", help="replace existing files in OUT_DIR that differ")
@@ -41,23 +61,38 @@ def main(argv: list[str] | None = None) -> int:
         except extract.ExtractError as error:
             print(f"d2lhelpers handout: error: {error}", file=sys.stderr)
             return 2
+        except OSError as error:
+            print(f"d2lhelpers handout: error: {error.filename or args.out_dir}: {error.strerror or error}",
+                  file=sys.stderr)
+            return 2
         print(f"wrote {len(written)} files to {args.out_dir} (solutions removed, exercise outputs cleared)")
         return 0
 
-    try:
-        if args.check:
-            problems = extract.check(args.notebooks, args.output)
-            for problem in problems:
-                print(f"d2lhelpers save --check: {problem}", file=sys.stderr)
-            if problems:
-                return 1
-            print("d2lhelpers save --check: the package matches the notebooks")
-            return 0
-        print(extract.save(args.notebooks, args.output, force=args.force))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", extract.MarkerWarning)
+        try:
+            if args.check:
+                problems = extract.check(args.notebooks, args.output)
+            else:
+                report = extract.save(args.notebooks, args.output, force=args.force)
+        except extract.ExtractError as error:
+            _print_warnings(caught, "save")
+            print(f"d2lhelpers save: error: {error}", file=sys.stderr)
+            return 2
+        except OSError as error:
+            _print_warnings(caught, "save")
+            print(f"d2lhelpers save: error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+            return 2
+    _print_warnings(caught, "save")
+    if args.check:
+        for problem in problems:
+            print(f"d2lhelpers save --check: {problem}", file=sys.stderr)
+        if problems:
+            return 1
+        print("d2lhelpers save --check: the package matches the notebooks")
         return 0
-    except extract.ExtractError as error:
-        print(f"d2lhelpers save: error: {error}", file=sys.stderr)
-        return 2
+    print(report)
+    return 0
 
 
 if __name__ == "__main__":

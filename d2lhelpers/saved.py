@@ -5,7 +5,7 @@ cell marked ``# @save`` in the notebook named in the docstring, run it, then run
 ``python -m d2lhelpers save``. ``python -m d2lhelpers save --check`` (part of the
 test suite) fails while this file and the notebooks disagree.
 """
-# d2lhelpers-save sha256=d121072d924bdd2595f4d99d8571ca8815cdc2fba62121710ff8410037813d3f
+# d2lhelpers-save sha256=d92e10104b223a277389ac2fdf38e379e0d615dc82b7c673f6273568af200e72
 
 import sys
 import numpy as np
@@ -15,11 +15,6 @@ from d2lhelpers import lecture
 
 
 __all__ = [
-    'sys',
-    'np',
-    'torch',
-    'plt',
-    'lecture',
     'use_svg_display',
     'set_figsize',
     'set_axes',
@@ -78,23 +73,30 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None,
          fmts=('-', 'm--', 'g-.', 'r:'), figsize=(3.5, 2.5), axes=None):
     """Plot data points.
 
-    X, Y: one series (1-D tensor, array or list) or a list/tuple of series.
-    With Y=None the series in X are the y-values, drawn against their index.
-    Line formats in fmts are used in turn and repeat when there are more series.
+    X, Y: one series (1-D tensor, array, list, range or generator of numbers) or a
+    list/tuple of series. With Y=None the series in X are the y-values, drawn against
+    their index. Line formats in fmts are used in turn and repeat when there are more
+    series. figsize=None keeps the current figure size.
 
     Defined in notebooks/01-calculus.ipynb, section "Plotting helpers".
     """
     def has_one_axis(data):  # a single series rather than a collection of them
         if hasattr(data, 'ndim'):
             return data.ndim == 1
-        return (isinstance(data, (list, tuple)) and len(data) > 0
-                and not hasattr(data[0], '__len__'))
+        return (isinstance(data, (list, tuple, range)) and len(data) > 0
+                and (np.isscalar(data[0]) or getattr(data[0], 'ndim', None) == 0))
 
     def as_array(series):  # tensors may require grad or live on a GPU
         if isinstance(series, torch.Tensor):
             return series.detach().cpu().numpy()
+        if isinstance(series, (list, tuple)) and any(isinstance(v, torch.Tensor) for v in series):
+            return np.array([as_array(v) for v in series])  # e.g. a list of 0-d tensors
         return np.asarray(series)
 
+    if not hasattr(X, '__len__'):  # a generator: read it once, as a list
+        X = list(X)
+    if Y is not None and not hasattr(Y, '__len__'):
+        Y = list(Y)
     X = [X] if has_one_axis(X) else list(X)
     if Y is None:
         X, Y = [None] * len(X), X
@@ -105,8 +107,14 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None,
         elif len(X) != len(Y):
             raise ValueError(f'plot: got {len(X)} x-series for {len(Y)} y-series; '
                              'pass one x-series, or one for each y-series')
+    fmts = (fmts,) if isinstance(fmts, str) else fmts
+    if not fmts:
+        raise ValueError("plot: fmts is empty; give at least one line format, e.g. fmts=('-',)")
 
-    set_figsize(figsize)
+    if figsize is None:
+        use_svg_display()  # keep the current figure size
+    else:
+        set_figsize(figsize)
     if axes is None:
         axes = plt.gca()
     axes.cla()

@@ -12,7 +12,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-CONDA_TO_PYPI = {"pytorch": "torch"}  # conda-forge names that differ from PyPI's
+CONDA_TO_PYPI = {"pytorch": "torch", "pytorch-cpu": "torch"}  # conda-forge names that differ from PyPI's
 
 
 def split(requirement: str) -> tuple[str, str]:
@@ -59,7 +59,33 @@ def test_python_floor_agrees():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert project["requires-python"] == ">=3.10"
-    assert "python>=3.10" in environment["dependencies"]
+    assert "python>=3.10,<3.14" in environment["dependencies"]  # README: Python 3.10 to 3.13
+    assert "Python 3.10 to 3.13" in (ROOT / "README.md").read_text()
+
+
+def test_environment_yml_asks_for_the_cpu_build():
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    torch = [entry for entry in environment["dependencies"] if isinstance(entry, str) and "pytorch" in entry]
+    assert torch == ["pytorch-cpu>=2.5"], "conda-forge's plain pytorch may pick a multi-GB CUDA build"
+
+
+def test_contributor_tools_are_in_an_extra():
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert any(r.startswith("pre-commit") for r in extras["dev"]), "CONTRIBUTING's pre-commit install needs it"
+    assert any(r.startswith("hypothesis") for r in extras["test"]), "tests/test_extract_properties.py needs it"
+    contributing = (ROOT / "CONTRIBUTING.md").read_text()
+    assert '".[lab,test,dev]"' in contributing and "pip install --no-deps d2l==1.0.3" in contributing
+
+
+def test_gitattributes_keep_text_and_notebooks_lf():
+    lines = (ROOT / ".gitattributes").read_text().splitlines()
+    assert "* text=auto eol=lf" in lines and "*.ipynb text eol=lf" in lines
+    import subprocess
+
+    result = subprocess.run(["git", "check-attr", "eol", "notebooks/01-calculus.ipynb", "d2lhelpers/saved.py"],
+                            cwd=ROOT, capture_output=True, text=True)
+    if result.returncode == 0:  # a git checkout
+        assert result.stdout.count(": eol: lf") == 2, result.stdout
 
 
 def test_minimum_constraints_pin_exactly_the_declared_lower_bounds():

@@ -1,5 +1,6 @@
 """The public plotting API: d2l's signatures, plus the inputs d2l cannot take."""
 
+import builtins
 import inspect
 import subprocess
 import sys
@@ -141,10 +142,12 @@ def test_notebook_figures_are_svg_plus_png_and_deterministic():
 
 
 def test_use_svg_display_outside_ipython_is_harmless():
-    code = "import sys, d2lhelpers as d2l; d2l.use_svg_display(); print('IPython' in sys.modules)"
+    code = ("import sys, d2lhelpers as d2l; before = 'IPython' in sys.modules; d2l.use_svg_display();"
+            "shell = 'IPython' in sys.modules and sys.modules['IPython'].get_ipython();"
+            "print(before == ('IPython' in sys.modules), shell)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
+    assert result.stdout.strip() in ("True False", "True None"), "use_svg_display imported IPython or made a shell"
 
 
 def test_import_stays_light():
@@ -181,3 +184,93 @@ def test_torch_internal_deprecation_is_hidden_and_nothing_else():
                                module="__main__")
         warnings.warn_explicit("something else", FutureWarning, "_script.py", 1, module="torch.jit._script")
     assert [str(w.message) for w in caught] == ["`torch.jit.script` is deprecated.", "something else"]
+
+
+# --- issue 12: odd inputs get the right plot or a clear error (d2l 1.0.3's behaviour in comments) ---
+
+
+def test_a_generator_of_floats_is_one_series():
+    # d2l: TypeError "object of type 'generator' has no len()"; we drew five invisible one-point lines
+    d2l.plot(float(i) for i in range(5))
+    assert lines_of(d2l.plt.gca()) == [([0, 1, 2, 3, 4], [0.0, 1.0, 2.0, 3.0, 4.0])]
+    d2l.plot(range(3), (2.0 * i for i in range(3)))
+    assert lines_of(d2l.plt.gca()) == [([0, 1, 2], [0.0, 2.0, 4.0])]
+
+
+def test_a_list_of_zero_d_tensors_that_require_grad():
+    # d2l: RuntimeError "Can't call numpy() on Tensor that requires grad"; we drew a blank plot
+    w = torch.tensor(2.0, requires_grad=True)
+    losses = [(w - k) ** 2 for k in range(4)]
+    d2l.plot(losses)
+    assert lines_of(d2l.plt.gca()) == [([0, 1, 2, 3], [4.0, 1.0, 0.0, 1.0])]
+    d2l.plot([torch.tensor(1.0), torch.tensor(3.0)], [losses[:2], losses[2:]])
+    assert [ys for _, ys in lines_of(d2l.plt.gca())] == [[4.0, 1.0], [0.0, 1.0]]
+
+
+def test_range_as_x_is_one_series():
+    # d2l: range(5) read as 5 series (four one-point lines, the fifth dropped)
+    d2l.plot(range(5))
+    assert lines_of(d2l.plt.gca()) == [([0, 1, 2, 3, 4], [0, 1, 2, 3, 4])]
+    d2l.plot(range(3), [[1, 2, 3], [3, 2, 1]])
+    assert lines_of(d2l.plt.gca()) == [([0, 1, 2], [1, 2, 3]), ([0, 1, 2], [3, 2, 1])]
+
+
+def test_empty_fmts_is_a_clear_error_and_one_string_is_one_format():
+    # d2l: draws nothing, silently; we raised ZeroDivisionError
+    with pytest.raises(ValueError, match=r"plot: fmts is empty; give at least one line format"):
+        d2l.plot([1, 2, 3], fmts=())
+    d2l.plot([0, 1], [[1, 2], [2, 3]], fmts="r:")
+    assert [line.get_linestyle() for line in d2l.plt.gca().get_lines()] == [":", ":"]
+
+
+def test_figsize_none_keeps_the_current_size():
+    # d2l: ValueError from matplotlib ("Key figure.figsize: ... got None"); we raised a bare TypeError
+    d2l.set_figsize((5, 3))
+    d2l.plt.close("all")
+    d2l.plot([1, 2, 3], figsize=None)
+    assert tuple(d2l.plt.gcf().get_size_inches()) == (5, 3)
+    assert len(d2l.plt.gca().get_lines()) == 1
+    d2l.set_figsize()
+
+
+def test_star_import_gives_the_helpers_and_not_the_modules_they_use():
+    code = ("from d2lhelpers import *; names = sorted(n for n in dir() if not n.startswith('_')); print(names)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"MPLBACKEND": "Agg", "PATH": ""})
+    assert result.returncode == 0, result.stderr
+    names = eval(result.stdout)
+    for helper in ("plot", "set_axes", "set_figsize", "use_svg_display", "draw_graph", "lecture_mode"):
+        assert helper in names, helper
+    assert not {"sys", "np", "torch", "plt", "lecture"} & set(names), names
+    assert d2l.plt and d2l.np and d2l.torch, "still reachable as d2l.plt, as in d2l"
+
+
+ODD_INPUTS = {  # what d2l 1.0.3 does with each (checked below), and what we do (tests above)
+    "generator of floats": (lambda d2l: d2l.plot(float(i) for i in range(5)), "raises TypeError"),
+    "0-d tensors that require grad": (
+        lambda d2l: d2l.plot([torch.tensor(float(i), requires_grad=True) for i in range(3)]), "raises RuntimeError"),
+    "0-d tensors": (lambda d2l: d2l.plot([torch.tensor(float(i)) for i in range(3)]), "one-point lines"),
+    "range as X": (lambda d2l: d2l.plot(range(5)), "one-point lines"),
+    "fmts=()": (lambda d2l: d2l.plot([1.0, 2.0], fmts=()), "draws nothing"),
+    "figsize=None": (lambda d2l: d2l.plot([1.0, 2.0], figsize=None), "raises ValueError"),
+}
+
+
+@pytest.mark.parametrize("name", ODD_INPUTS)
+def test_what_d2l_does_with_the_odd_inputs(name):
+    from test_d2l_parity import load_d2l_functions  # skips without d2l
+
+    reference = load_d2l_functions()
+    call, behaviour = ODD_INPUTS[name]
+    d2l.plt.close("all")
+    if behaviour.startswith("raises"):
+        with pytest.raises(getattr(builtins, behaviour.split()[1])):
+            call(reference)
+    else:
+        call(reference)
+        lines = d2l.plt.gca().get_lines()
+        if behaviour == "draws nothing":
+            assert lines == []
+        else:
+            assert lines and all(len(line.get_xdata()) == 1 for line in lines)
+    d2l.plt.rcParams["figure.figsize"] = [3.5, 2.5]

@@ -34,10 +34,12 @@ def rewrite(paths: list[Path], transform: Callable, check: bool) -> list[Path]:
     changed = []
     for path in paths:
         after = nbformat.writes(transform(path, read(path))) + "\n"
-        if path.read_text(encoding="utf-8") != after:
+        # compared as written, so a notebook with CRLF line endings counts as changed; written
+        # with LF on every system (.gitattributes: *.ipynb eol=lf)
+        if path.read_bytes() != after.encode("utf-8"):
             changed.append(path)
             if not check:
-                path.write_text(after, encoding="utf-8")
+                path.write_text(after, encoding="utf-8", newline="\n")
     return changed
 
 
