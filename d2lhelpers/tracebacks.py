@@ -15,17 +15,17 @@ nothing.
 
 from __future__ import annotations
 
+import sys
 import types
 
 _installed = False
 
 
 def _shell():
-    try:
-        from IPython import get_ipython
-    except ImportError:  # plain Python: nothing to shorten
+    """The running IPython shell, if any: a kernel has imported IPython long before any cell runs."""
+    if "IPython" not in sys.modules:  # plain Python: nothing to shorten, and no IPython to import
         return None
-    return get_ipython()
+    return sys.modules["IPython"].get_ipython()
 
 
 def _is_cell(shell, filename: str) -> bool:

@@ -23,7 +23,9 @@ def test_readme_has_the_two_commands_and_ci_runs_the_test_command():
     setup, test = readme_commands()[:2]
     assert "pip install -e" in setup and "jupyter lab" in setup
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert re.search(rf"^{re.escape(test)} \|\| status=\$\?$", ci, re.M), f"`.ci/run` does not run `{test}`"
+    assert re.search(rf"^run_pytest {re.escape(test)}$", ci, re.M), f"`.ci/run` does not run `{test}`"
+    # then the notebooks again under other CPUs' kernels
+    assert "for capability in default avx2" in ci and "ATEN_CPU_CAPABILITY=$capability run_pytest" in ci
     workflow = yaml.safe_load((ROOT / ".github/workflows/tests.yml").read_text(encoding="utf-8"))
     steps = workflow["jobs"]["test"]["steps"]
     assert any(step.get("run") == test for step in steps), "the workflow does not run README's test command"
