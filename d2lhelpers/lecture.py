@@ -7,7 +7,9 @@ are the matplotlib style ``d2lhelpers/lecture.mplstyle`` (also usable as
 ``plt.style.use("d2lhelpers.lecture")``) plus larger figures: ``d2l.plot`` sets its
 size on every call (``set_figsize``), and a figure size given explicitly, as in
 ``plt.subplots(1, 2, figsize=(7, 3))`` or ``plt.figure(figsize=...)``, is
-enlarged by the same factor, so that the figure grows with its text.
+enlarged by the same factor, so that the figure grows with its text, up to
+MAX_WIDTH inches across, what JupyterLab's notebook column shows on a
+1280-pixel projector.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 STYLE = Path(__file__).with_name("lecture.mplstyle")
 FIGSIZE_SCALE = 1.8  # d2l's 3.5 x 2.5 inch figures become 6.3 x 4.5
+MAX_WIDTH = 10.0  # inches: wider does not fit JupyterLab's notebook column on a 1280-pixel projector
 ENVIRONMENT_VARIABLE = "D2LHELPERS_LECTURE"
 
 _figure_scale = 1.0
@@ -35,9 +38,8 @@ def _scale_explicit_figsize(on: bool) -> None:
         def figure(*args, **kwargs):
             if len(args) >= 2 and "figsize" not in kwargs:  # figure(num, figsize, ...)
                 kwargs["figsize"], args = args[1], args[:1] + args[2:]
-            size = kwargs.get("figsize")
-            if size is not None and _figure_scale != 1.0:
-                kwargs["figsize"] = (size[0] * _figure_scale, size[1] * _figure_scale)
+            if kwargs.get("figsize") is not None:
+                kwargs["figsize"] = scaled(kwargs["figsize"])
             return original(*args, **kwargs)
 
         figure.__wrapped__ = original
@@ -50,6 +52,19 @@ def _scale_explicit_figsize(on: bool) -> None:
 def figure_scale() -> float:
     """How much ``set_figsize`` enlarges figures: 1.0 normally, more in lecture mode."""
     return _figure_scale
+
+
+def scaled(figsize) -> tuple[float, float]:
+    """A figure size as lecture mode draws it: FIGSIZE_SCALE larger, but at most MAX_WIDTH wide.
+
+    Outside lecture mode the size is unchanged; a figure already wider than MAX_WIDTH is
+    never made smaller.
+    """
+    width, height = figsize
+    if _figure_scale == 1.0:
+        return (width, height)
+    scale = max(1.0, min(_figure_scale, MAX_WIDTH / width)) if width > 0 else _figure_scale
+    return (width * scale, height * scale)
 
 
 def lecture_mode(on: bool = True) -> None:

@@ -5,7 +5,7 @@ cell marked ``# @save`` in the notebook named in the docstring, run it, then run
 ``python -m d2lhelpers save``. ``python -m d2lhelpers save --check`` (part of the
 test suite) fails while this file and the notebooks disagree.
 """
-# d2lhelpers-save sha256=d92e10104b223a277389ac2fdf38e379e0d615dc82b7c673f6273568af200e72
+# d2lhelpers-save sha256=ebf7debf75b35c906dddd22c59729cfbff75d39f39ce58e9f71c5e17d34c7f15
 
 import sys
 import numpy as np
@@ -49,7 +49,7 @@ def set_figsize(figsize=(3.5, 2.5)):
     Defined in notebooks/01-calculus.ipynb, section "Plotting helpers".
     """
     use_svg_display()
-    plt.rcParams['figure.figsize'] = [side * lecture.figure_scale() for side in figsize]
+    plt.rcParams['figure.figsize'] = list(lecture.scaled(figsize))
 
 
 def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):

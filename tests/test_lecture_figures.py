@@ -4,7 +4,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 import d2lhelpers as d2l
-from d2lhelpers.lecture import FIGSIZE_SCALE
+from d2lhelpers.lecture import FIGSIZE_SCALE, MAX_WIDTH
 
 
 @pytest.fixture
@@ -15,8 +15,14 @@ def lecture():
 
 
 def test_subplots_with_a_figsize_grow_in_lecture_mode(lecture):
+    fig, axes = plt.subplots(1, 2, figsize=(5, 3))
+    assert tuple(fig.get_size_inches()) == pytest.approx((5 * FIGSIZE_SCALE, 3 * FIGSIZE_SCALE))
+
+
+def test_wide_figures_grow_only_up_to_what_a_projected_notebook_shows(lecture):
     fig, axes = plt.subplots(1, 2, figsize=(7, 3))
-    assert tuple(fig.get_size_inches()) == pytest.approx((7 * FIGSIZE_SCALE, 3 * FIGSIZE_SCALE))
+    assert tuple(fig.get_size_inches()) == pytest.approx((MAX_WIDTH, 3 * MAX_WIDTH / 7))
+    assert tuple(plt.figure(figsize=(12, 3)).get_size_inches()) == pytest.approx((12, 3)), "never made smaller"
 
 
 def test_figure_with_a_positional_figsize_grows(lecture):
