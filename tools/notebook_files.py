@@ -16,6 +16,17 @@ def notebook_paths() -> list[Path]:
     return sorted(NOTEBOOKS.glob("*.ipynb"))
 
 
+def arguments(doc: str, check_help: str, argv: list[str] | None) -> tuple[list[Path], bool]:
+    """The command line of a notebook tool: optional notebook paths (default: all) and --check."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help=check_help)
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in notebooks/")
+    args = parser.parse_args(argv)
+    return args.notebooks or notebook_paths(), args.check
+
+
 def read(path: Path) -> nbformat.NotebookNode:
     """The notebook, or exit 2 with one line naming the file (nbformat raises many kinds of error)."""
     try:

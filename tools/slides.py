@@ -19,12 +19,10 @@ Only metadata changes: the notebooks need not be re-executed.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
-from pathlib import Path
 
-from notebook_files import notebook_paths, read, report, rewrite  # tools/ is on sys.path when run as a script
+from notebook_files import arguments, read, report, rewrite  # tools/ is on sys.path when run as a script
 
 RISE = {"scroll": True, "theme": "simple", "transition": "none", "start_slideshow_at": "beginning",
         "slideNumber": True, "auto_select": "none"}
@@ -80,18 +78,14 @@ def with_slides(notebook):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if slide metadata is stale")
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in notebooks/")
-    args = parser.parse_args(argv)
-    paths = args.notebooks or notebook_paths()
+    paths, check = arguments(__doc__, "write nothing; exit 1 if slide metadata is stale", argv)
     inner = [(path.name, heading) for path in paths for heading in headings_inside_cells(read(path))]
     for name, heading in inner:
         print(f"{name}: the heading {heading!r} sits inside a markdown cell; start a new cell there", file=sys.stderr)
     if inner:
         return 1
-    changed = rewrite(paths, lambda path, notebook: with_slides(notebook), args.check)
-    return report(changed, len(paths), args.check, "slide metadata", "slides.py")
+    changed = rewrite(paths, lambda path, notebook: with_slides(notebook), check)
+    return report(changed, len(paths), check, "slide metadata", "slides.py")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -20,12 +20,10 @@ notebook need not be re-executed.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
-from pathlib import Path
 
-from notebook_files import notebook_paths, report, rewrite  # tools/ is on sys.path when run as a script
+from notebook_files import arguments, report, rewrite  # tools/ is on sys.path when run as a script
 
 TAG = "solution"
 LABEL = re.compile(r"^(?:# )?Solution to exercise \d+ \(click to expand\)\s*$")
@@ -70,13 +68,9 @@ def with_collapsed_solutions(notebook):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a solution is not collapsed")
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in notebooks/")
-    args = parser.parse_args(argv)
-    paths = args.notebooks or notebook_paths()
-    changed = rewrite(paths, lambda path, notebook: with_collapsed_solutions(notebook), args.check)
-    return report(changed, len(paths), args.check, "collapsed solutions", "solutions.py")
+    paths, check = arguments(__doc__, "write nothing; exit 1 if a solution is not collapsed", argv)
+    changed = rewrite(paths, lambda path, notebook: with_collapsed_solutions(notebook), check)
+    return report(changed, len(paths), check, "collapsed solutions", "solutions.py")
 
 
 if __name__ == "__main__":
