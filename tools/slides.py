@@ -10,7 +10,9 @@ The deck follows the notebook's structure, so nobody has to maintain it by hand:
   (`--check` fails on one: split the cell there);
 - every other paragraph of prose starts a sub-slide (down arrow) with the code
   and output that follow it: one idea per slide;
-- imports and `%matplotlib` cells and navigation links are skipped;
+- imports and `%matplotlib` cells and navigation links are skipped, and so is the code of a
+  `# @save` helper longer than a slide holds (SLIDE_LINES): the deck shows the helper at work,
+  the notebook shows its code;
 - each exercise's worked solution appears as a fragment (one more key press),
   so an instructor reveals it when the class is ready.
 Long outputs scroll (`rise.scroll`); `notebooks/rise.css` makes code readable from the back.
@@ -26,6 +28,8 @@ from notebook_files import arguments, read, report, rewrite  # tools/ is on sys.
 
 RISE = {"scroll": True, "theme": "simple", "transition": "none", "start_slideshow_at": "beginning",
         "slideNumber": True, "auto_select": "none"}
+SLIDE_LINES = 20  # lines of code a 1280x800 slide shows at rise.css's 22 px
+SAVE_MARKER = re.compile(r"^\s*#\s*@save\s*$|#\s*@save\s*$", re.MULTILINE)
 SETUP_LINE = re.compile(r"^\s*(%matplotlib.*|import .+|from \S+ import .+|#.*|)\s*$")
 
 
@@ -34,9 +38,15 @@ def is_setup(cell) -> bool:
     return cell.cell_type == "code" and all(SETUP_LINE.match(line) for line in cell.source.splitlines())
 
 
+def is_long_helper(cell) -> bool:
+    """The code of a `# @save` helper that would run past the bottom of a slide."""
+    return (cell.cell_type == "code" and bool(SAVE_MARKER.search(cell.source))
+            and len(cell.source.splitlines()) > SLIDE_LINES)
+
+
 def slide_type(cell, first_markdown: bool) -> str:
     tags = set(cell.metadata.get("tags", []))
-    if "navigation" in tags or is_setup(cell):
+    if "navigation" in tags or is_setup(cell) or is_long_helper(cell):
         return "skip"
     if "solution" in tags:
         return "fragment"
