@@ -255,3 +255,21 @@ def test_each_tampering_fails_at_its_cell_naming_it_and_noise_passes(nbval_resul
     for cell, message in failed.items():
         assert f"{name}.ipynb, cell {cell.split()[1]}" in message, message
         assert must_fail[cell] in message, message
+
+
+def test_different_stored_figures_draw_different_data():
+    """Rule 5 still tells figures apart: no two stored figures (of compared cells) draw the same data."""
+    import itertools
+
+    figures = []
+    for path in NOTEBOOKS:
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if "nbval-ignore-output" in cell.metadata.get("tags", []):
+                continue  # timings: never compared
+            for output in cell.get("outputs", []):
+                if "image/svg+xml" in output.get("data", {}):
+                    figures.append((f"{path.name}, cell {index}", output["data"]["image/svg+xml"]))
+    assert len(figures) > 10
+    alike = [(first, second) for (first, a), (second, b) in itertools.combinations(figures, 2)
+             if meaning.compare_drawn(a, b) is None]
+    assert not alike, alike
