@@ -8,8 +8,8 @@ are the matplotlib style ``d2lhelpers/lecture.mplstyle`` (also usable as
 size on every call (``set_figsize``), and a figure size given explicitly, as in
 ``plt.subplots(1, 2, figsize=(7, 3))`` or ``plt.figure(figsize=...)``, is
 enlarged by the same factor, so that the figure grows with its text, up to
-MAX_WIDTH inches across, what JupyterLab's notebook column shows on a
-1280-pixel projector.
+MAX_WIDTH inches across, so that JupyterLab's notebook column shows it
+whole, with a legend beside the axes, on a 1280-pixel projector.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 STYLE = Path(__file__).with_name("lecture.mplstyle")
 FIGSIZE_SCALE = 1.8  # d2l's 3.5 x 2.5 inch figures become 6.3 x 4.5
-MAX_WIDTH = 10.0  # inches: wider does not fit JupyterLab's notebook column on a 1280-pixel projector
+MAX_WIDTH = 8.0  # inches (768 px): with a legend beside the axes it still fits the notebook column
 ENVIRONMENT_VARIABLE = "D2LHELPERS_LECTURE"
 
 _figure_scale = 1.0

@@ -15,8 +15,8 @@ def lecture():
 
 
 def test_subplots_with_a_figsize_grow_in_lecture_mode(lecture):
-    fig, axes = plt.subplots(1, 2, figsize=(5, 3))
-    assert tuple(fig.get_size_inches()) == pytest.approx((5 * FIGSIZE_SCALE, 3 * FIGSIZE_SCALE))
+    fig, axes = plt.subplots(1, 2, figsize=(4, 3))
+    assert tuple(fig.get_size_inches()) == pytest.approx((4 * FIGSIZE_SCALE, 3 * FIGSIZE_SCALE))
 
 
 def test_wide_figures_grow_only_up_to_what_a_projected_notebook_shows(lecture):
