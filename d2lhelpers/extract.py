@@ -29,6 +29,7 @@ from __future__ import annotations
 import ast
 import difflib
 import hashlib
+import importlib.util
 import io
 import json
 import os
@@ -69,7 +70,11 @@ class ExtractError(Exception):
 
 
 class MarkerWarning(UserWarning):
-    """A comment that looks like a ``# @save`` marker but is not one; the message names the cell."""
+    """Something save cannot do as asked but that stops nothing; the message names the cell or what is missing.
+
+    A comment that looks like a ``# @save`` marker but is not one, IPython missing, or a
+    library the generated module imports missing from this Python.
+    """
 
 
 try:  # the transformer IPython applies to every cell before running it
@@ -526,18 +531,29 @@ def import_check(text: str, blocks: list[Block]) -> None:
     sys.modules[module_name] = module  # dataclasses and the like look their module up
     try:
         exec(compile(text, GENERATED_NAME, "exec"), module.__dict__)
+    except ModuleNotFoundError as error:
+        if error.name is None or importlib.util.find_spec(error.name.partition(".")[0]) is not None:
+            raise ExtractError(_import_failure(text, blocks, error)) from None
+        # not a notebook's fault: this Python lacks a library the helpers import (a bare
+        # pre-commit or system python without torch); the text was still compared
+        warnings.warn(MarkerWarning(
+            f"cannot import the generated module to check it: {error.name!r} is not installed in this Python "
+            f"({sys.executable}); checked as text only"), stacklevel=2)
     except Exception as error:
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == GENERATED_NAME]
-        line = frames[0].lineno if frames else None
-        block = _block_at(text, blocks, line)
-        where = f"{block.notebook}, cell {block.cell}" if block else "the generated module"
-        what = f" ('{block.names[0]}')" if block and block.kind == "definition" else ""
-        raise ExtractError(
-            f"{where}{what}: the generated module fails when imported: {type(error).__name__}: {error}; "
-            "save what it needs too (an import or def marked # @save), or define it inside the saved block"
-        ) from None
+        raise ExtractError(_import_failure(text, blocks, error)) from None
     finally:
         sys.modules.pop(module_name, None)
+
+
+def _import_failure(text: str, blocks: list[Block], error: Exception) -> str:
+    """What failed when the generated module was imported, naming the notebook cell it comes from."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == GENERATED_NAME]
+    line = frames[0].lineno if frames else None
+    block = _block_at(text, blocks, line)
+    where = f"{block.notebook}, cell {block.cell}" if block else "the generated module"
+    what = f" ('{block.names[0]}')" if block and block.kind == "definition" else ""
+    return (f"{where}{what}: the generated module fails when imported: {type(error).__name__}: {error}; "
+            "save what it needs too (an import or def marked # @save), or define it inside the saved block")
 
 
 def build(notebooks: Path = DEFAULT_NOTEBOOKS) -> tuple[str, list[Block]]:

@@ -358,6 +358,20 @@ def test_a_module_that_fails_on_import_names_the_cell(books, tmp_path, capsys):
     assert not output.exists()
 
 
+def test_a_library_missing_from_this_python_is_a_warning_not_the_notebooks_fault(books, tmp_path, capsys):
+    """A bare system or pre-commit python without torch can still compare notebooks and saved.py."""
+    write_notebook(books, "01.ipynb", ["import d2lhelpers_not_installed_anywhere  # @save",
+                                       "def one():  # @save\n    return 1"])
+    output = tmp_path / "saved.py"
+    assert main(["save", "--notebooks", str(books), "--output", str(output)]) == 0
+    assert main(["save", "--check", "--notebooks", str(books), "--output", str(output)]) == 0
+    err = capsys.readouterr().err
+    assert "'d2lhelpers_not_installed_anywhere' is not installed in this Python" in err and "text only" in err
+    write_notebook(books, "01.ipynb", ["import os.not_a_submodule  # @save"])  # os is installed: a real error
+    with pytest.raises(extract.ExtractError, match=r"01.ipynb, cell 1: the generated module fails when imported"):
+        extract.build(books)
+
+
 @pytest.mark.parametrize("comment", ["# @SAVE", "## @save", "# @save this", "#@ save", "# @Save"])
 def test_near_miss_markers_warn_naming_the_cell(books, comment, capsys):
     write_notebook(books, "01.ipynb", ["x = 1", f"def f():  {comment}\n    return 1"])
