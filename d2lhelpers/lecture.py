@@ -8,8 +8,8 @@ are the matplotlib style ``d2lhelpers/lecture.mplstyle`` (also usable as
 size on every call (``set_figsize``), and a figure size given explicitly, as in
 ``plt.subplots(1, 2, figsize=(7, 3))`` or ``plt.figure(figsize=...)``, is
 enlarged by the same factor, so that the figure grows with its text, up to
-MAX_WIDTH inches across, so that JupyterLab's notebook column shows it
-whole, with a legend beside the axes, on a 1280-pixel projector.
+MAX_WIDTH inches across: JupyterLab's notebook column then shows it whole,
+with a legend beside the axes, on a 1280-pixel projector.
 """
 
 from __future__ import annotations
@@ -47,11 +47,6 @@ def _scale_explicit_figsize(on: bool) -> None:
         plt.figure, _pyplot_figure = figure, original
     elif not on and _pyplot_figure is not None:
         plt.figure, _pyplot_figure = _pyplot_figure, None
-
-
-def figure_scale() -> float:
-    """How much ``set_figsize`` enlarges figures: 1.0 normally, more in lecture mode."""
-    return _figure_scale
 
 
 def scaled(figsize) -> tuple[float, float]:

@@ -65,9 +65,8 @@ def _show_short_traceback(shell, etype, value, tb, tb_offset=None):
     if short is None:  # the error did not pass through a cell: show it whole
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
         return None
-    value.__traceback__ = short
-    _shorten_chain(shell, value.__cause__ or value.__context__)
-    shell.showtraceback((etype, value, short), tb_offset=0)
+    _shorten_chain(shell, value)  # the error itself, then those it was raised from
+    shell.showtraceback((etype, value, value.__traceback__), tb_offset=0)
     return None  # IPython's run_code ignores the value; showtraceback displayed it
 
 

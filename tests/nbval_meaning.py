@@ -35,8 +35,8 @@ them here:
    stay within FIGURE_RMS = 2. The PNG (what an untrusted fresh clone shows) is decoded; the
    SVG (what a trusted notebook shows) is rendered to pixels with resvg. Redrawing under other
    CPU kernels moves a figure by RMS 0.011 at most (tools/figure_drift.py, 28 figures of 06 and
-   08 under ATEN_CPU_CAPABILITY=default), and any two
-   different stored figures are at least 26 apart.
+   08 under ATEN_CPU_CAPABILITY=default), and any two different stored figures are at least
+   26 apart.
 5. **Figures under another matplotlib release.** Each notebook records the matplotlib that
    made its outputs (``metadata.d2lhelpers.outputs_made_with``); this rule applies to the
    notebooks whose major.minor differs from the installed one, and only to them. Another
@@ -79,7 +79,6 @@ DRAWN_TOLERANCE = 0.02
 PNG_SIZE_TOLERANCE = 0.03
 PNG_SHOWS_SVG_RMS = 15.0  # a stored PNG against its own SVG (two renderers): at most 10.3; another figure's: 19.3
 
-TEXT_TYPES = ("text/plain", "text/html", "text/latex", "text/markdown", "application/json")
 PICTURE_TYPES = ("image/png", "image/svg+xml")
 IGNORED_TYPES = ("application/vnd.jupyter.widget-view+json",)
 
