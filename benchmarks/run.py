@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks" / "en").glob("*.ipynb"))
 D2L_MODULES = ["numpy", "torch", "PIL", "pandas", "requests", "IPython", "matplotlib.pyplot",
                "scipy.spatial", "torchvision"]
 
@@ -135,12 +135,12 @@ FAILURES: list[str] = []  # what failed, printed after the tables
 
 def time_pytest(arguments: list[str]) -> float:
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", *arguments, "notebooks"],
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", *arguments, "notebooks/en"],
                             cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if result.returncode != 0:  # report it and go on: the time is still that of a full run
         summary = result.stdout.strip().splitlines()[-1:] or ["no output"]
-        FAILURES.append(f"`pytest {' '.join(arguments)} notebooks/` failed: {summary[0]}")
+        FAILURES.append(f"`pytest {' '.join(arguments)} notebooks/en/` failed: {summary[0]}")
     return seconds
 
 
@@ -153,8 +153,8 @@ def bench_suite(repeats: int) -> list[str]:
     }, repeats)
     labels = {
         "floor": f"floor: one kernel start + `import torch` for each of the {len(code_notebooks)} notebooks with code",
-        "serial": "`pytest notebooks/`, serial",
-        "parallel": "`pytest -n 2 --dist loadfile notebooks/`",
+        "serial": "`pytest notebooks/en/`, serial",
+        "parallel": "`pytest -n 2 --dist loadfile notebooks/en/`",
     }
     return ratio_rows(medians, "floor", 1, labels)
 

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_NOTEBOOKS = PACKAGE_DIR.parent / "notebooks"
+DEFAULT_NOTEBOOKS = PACKAGE_DIR.parent / "notebooks" / "en"  # the English edition: the source of every saved helper
 DEFAULT_OUTPUT = PACKAGE_DIR / "saved.py"
 
 MARKER = re.compile(r"#\s*@save\s*$")
@@ -458,7 +458,7 @@ def collect(notebooks: Path) -> list[Block]:
     return blocks
 
 
-HEADER = '''"""Helpers saved from the notebooks in notebooks/ by their ``# @save`` marks.
+HEADER = '''"""Helpers saved from the notebooks in notebooks/en/ by their ``# @save`` marks.
 
 GENERATED FILE, DO NOT EDIT: the notebooks are the source of truth. Change the
 cell marked ``# @save`` in the notebook named in the docstring, run it, then run

@@ -1,11 +1,11 @@
 """Student handouts: the notebooks without their worked solutions.
 
-``python -m d2lhelpers handout OUT_DIR`` writes every notebook of ``notebooks/``
+``python -m d2lhelpers handout OUT_DIR`` writes every notebook of ``notebooks/en/`` (or ``--notebooks DIR``)
 into OUT_DIR without the cells tagged ``solution`` and with the outputs of the
 exercise cells cleared, for instructors who reveal the solutions later. It uses
 nbconvert's own preprocessors on nbformat notebooks, never hand-edited JSON.
 It refuses to write into (or below) any folder that holds a source notebook, the
-repository's ``notebooks/`` included, with or without ``--force``; it never writes
+repository's ``notebooks/`` tree included, with or without ``--force``; it never writes
 through a link planted in OUT_DIR (each file is written to a new, randomly named
 temporary file and renamed), and it refuses to replace an existing file that differs
 unless told to with ``--force``. In the handout, the exercises' "try each one before you
@@ -63,11 +63,11 @@ def make_handout(notebook):
 def _refuse_sources(out_dir: Path, notebooks: Path, sources: list[Path]) -> None:
     """No handout goes into, or below, a folder that holds a source notebook.
 
-    Those are the repository's notebooks/, the --notebooks folder, and the real folder of
-    every source notebook (a notebook may be a link into another folder).
+    Those are the repository's notebooks/ (both editions), the --notebooks folder, and the real
+    folder of every source notebook (a notebook may be a link into another folder).
     """
     out = out_dir.resolve()
-    forbidden = {DEFAULT_NOTEBOOKS.resolve(), notebooks.resolve()}
+    forbidden = {DEFAULT_NOTEBOOKS.parent.resolve(), notebooks.resolve()}
     forbidden |= {path.resolve().parent for path in sources}
     for folder in sorted(forbidden):
         if out == folder or folder in out.parents:

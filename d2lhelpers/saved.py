@@ -1,11 +1,11 @@
-"""Helpers saved from the notebooks in notebooks/ by their ``# @save`` marks.
+"""Helpers saved from the notebooks in notebooks/en/ by their ``# @save`` marks.
 
 GENERATED FILE, DO NOT EDIT: the notebooks are the source of truth. Change the
 cell marked ``# @save`` in the notebook named in the docstring, run it, then run
 ``python -m d2lhelpers save``. ``python -m d2lhelpers save --check`` (part of the
 test suite) fails while this file and the notebooks disagree.
 """
-# d2lhelpers-save sha256=ebf7debf75b35c906dddd22c59729cfbff75d39f39ce58e9f71c5e17d34c7f15
+# d2lhelpers-save sha256=0ecd7f3ab37d78c300eb948b371bc3ffb16a0de83af69c55ec3de45c8c3aeb67
 
 import sys
 import numpy as np
@@ -31,7 +31,7 @@ def use_svg_display():
     of untrusted notebooks, which show no SVG. The SVG has fixed ids and no date,
     so re-running a notebook reproduces it exactly.
 
-    Defined in notebooks/01-calculus.ipynb, section "Plotting helpers".
+    Defined in notebooks/en/01-calculus.ipynb, section "Plotting helpers".
     """
     plt.rcParams['svg.hashsalt'] = 'd2lhelpers'
     if 'IPython' not in sys.modules:  # a plain Python script: no notebook display
@@ -46,7 +46,7 @@ def use_svg_display():
 def set_figsize(figsize=(3.5, 2.5)):
     """Set the figure size for matplotlib (enlarged in lecture mode, d2l.lecture_mode()).
 
-    Defined in notebooks/01-calculus.ipynb, section "Plotting helpers".
+    Defined in notebooks/en/01-calculus.ipynb, section "Plotting helpers".
     """
     use_svg_display()
     plt.rcParams['figure.figsize'] = list(lecture.scaled(figsize))
@@ -55,7 +55,7 @@ def set_figsize(figsize=(3.5, 2.5)):
 def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
     """Set the axes for matplotlib.
 
-    Defined in notebooks/01-calculus.ipynb, section "Plotting helpers".
+    Defined in notebooks/en/01-calculus.ipynb, section "Plotting helpers".
     """
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
@@ -78,7 +78,7 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None,
     their index. Line formats in fmts are used in turn and repeat when there are more
     series. figsize=None keeps the current figure size.
 
-    Defined in notebooks/01-calculus.ipynb, section "Plotting helpers".
+    Defined in notebooks/en/01-calculus.ipynb, section "Plotting helpers".
     """
     def has_one_axis(data):  # a single series rather than a collection of them
         if hasattr(data, 'ndim'):
@@ -140,7 +140,7 @@ def graph_layout(y):
     to, one entry per use. position maps each of them to (x, -level), where level
     is the longest path from the output, so that every edge points down.
 
-    Defined in notebooks/09-computation-graph.ipynb, section "Drawing the graph: `draw_graph`".
+    Defined in notebooks/en/09-computation-graph.ipynb, section "Drawing the graph: `draw_graph`".
     """
     inputs = {'output': [y.grad_fn]}
     stack = [y.grad_fn]
@@ -188,7 +188,7 @@ def draw_graph(y, names=None, figsize=None):
     Arrows point the way gradients flow, from the output down to the leaves;
     a node reached along several paths is drawn once. Returns the Axes.
 
-    Defined in notebooks/09-computation-graph.ipynb, section "Drawing the graph: `draw_graph`".
+    Defined in notebooks/en/09-computation-graph.ipynb, section "Drawing the graph: `draw_graph`".
     """
     if not isinstance(y, torch.Tensor):
         raise TypeError(f'draw_graph: y must be a torch.Tensor, got {type(y).__name__}')

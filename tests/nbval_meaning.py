@@ -382,7 +382,7 @@ def made_with_this_matplotlib(notebook) -> bool:
 # ----------------------------------------------------------------------------- the pytest hooks
 
 def pytest_configure(config):
-    """Find the sanitizers from any working directory (``cd notebooks && pytest 04-detach.ipynb``)."""
+    """Find the sanitizers from any working directory (``cd notebooks/en && pytest 04-detach.ipynb``)."""
     option = config.option
     if not getattr(option, "nbval", False) and not getattr(option, "nbval_lax", False):
         return

@@ -97,12 +97,12 @@ def test_handout_command_on_the_real_notebooks(tmp_path, capsys):
     assert {path: path.read_bytes() for path in NOTEBOOKS} == before
 
 
-@pytest.mark.parametrize("target", ["notebooks", "notebooks/handouts", "notebooks/../notebooks"])
+@pytest.mark.parametrize("target", ["notebooks/en", "notebooks/en/handouts", "notebooks/en/../en", "notebooks"])
 def test_handout_refuses_the_source_folder(target, capsys):
-    before = sorted(p.name for p in (ROOT / "notebooks").iterdir())
+    before = sorted(p.name for p in (ROOT / "notebooks" / "en").iterdir())
     assert main(["handout", str(ROOT / target)]) == 2
     assert "refusing to write handouts into" in capsys.readouterr().err
-    assert sorted(p.name for p in (ROOT / "notebooks").iterdir()) == before
+    assert sorted(p.name for p in (ROOT / "notebooks" / "en").iterdir()) == before
 
 
 def test_handout_never_overwrites_a_different_file_silently(tmp_path, capsys):
@@ -180,15 +180,15 @@ def test_handout_refuses_every_folder_that_holds_source_notebooks(books, tmp_pat
     linked = tmp_path / "linked"
     linked.mkdir()
     (linked / "01-a.ipynb").symlink_to(books / "01-a.ipynb")
-    real = _snapshot(ROOT / "notebooks")
-    for out_dir, notebooks in [(ROOT / "notebooks", copy), (ROOT / "notebooks" / "new", copy),
+    real = _snapshot(ROOT / "notebooks" / "en")
+    for out_dir, notebooks in [(ROOT / "notebooks" / "en", copy), (ROOT / "notebooks" / "en" / "new", copy),
                                (books, linked), (books / "sub", linked)]:
         mine = _snapshot(books)
         assert main(["handout", str(out_dir), "--notebooks", str(notebooks), *force]) == 2, out_dir
         assert "refusing to write handouts into" in capsys.readouterr().err
         assert _snapshot(books) == mine
-    assert _snapshot(ROOT / "notebooks") == real
-    assert not (ROOT / "notebooks" / "new").exists()
+    assert _snapshot(ROOT / "notebooks" / "en") == real
+    assert not (ROOT / "notebooks" / "en" / "new").exists()
 
 
 def test_handout_output_targets_that_cannot_work(books, tmp_path, capsys):

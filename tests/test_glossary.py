@@ -1,4 +1,4 @@
-"""The glossary in notebooks/00-index.ipynb holds every Chinese term the notebooks introduce.
+"""The glossary in notebooks/en/00-index.ipynb holds every Chinese term the notebooks introduce.
 
 The convention (CONTRIBUTING, "Adding or changing a notebook"): at the first mention of a key
 idea, a notebook gives the Chinese term in parentheses, "partial derivative (偏导数)". A term is
@@ -28,7 +28,7 @@ import pytest
 
 from conftest import NOTEBOOKS, ROOT
 
-INDEX = ROOT / "notebooks" / "00-index.ipynb"
+INDEX = ROOT / "notebooks" / "en" / "00-index.ipynb"
 CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 TERM = re.compile(rf"{CJK}+(?:-{CJK}+)*")
 PARENTHESES = re.compile(r"[(（]([^()（）]*)[)）]")

@@ -40,7 +40,7 @@ def text_of(output):
 
 
 def test_there_are_notebooks():
-    assert NOTEBOOKS, "no notebooks found in notebooks/"
+    assert NOTEBOOKS, "no notebooks found in notebooks/en/"
 
 
 @pytest.fixture(params=NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
@@ -196,8 +196,8 @@ def test_seed_results_appear_in_the_stored_outputs():
 
 
 def test_there_is_an_index_and_it_lists_every_chapter():
-    index = ROOT / "notebooks" / INDEX
-    assert index.exists(), "notebooks/00-index.ipynb (the contents) is missing"
+    index = ROOT / "notebooks" / "en" / INDEX
+    assert index.exists(), "notebooks/en/00-index.ipynb (the contents) is missing"
     text = "\n".join(cell.source for cell in nbformat.read(index, as_version=4).cells)
     missing = [path.name for path in CHAPTERS if f"({path.name})" not in text]
     assert not missing, f"not linked from the index: {missing}"
@@ -243,7 +243,7 @@ def test_slides_follow_the_structure():
         shown = [kind for kind in kinds if kind != "skip"]
         assert shown and shown[0] == "slide", f"{path.name}: the deck does not open on a title slide"
         assert nb.metadata.get("rise", {}).get("scroll") is True, f"{path.name}: long slides would not scroll"
-    assert (ROOT / "notebooks" / "rise.css").exists(), "notebooks/rise.css (readable code on slides) is missing"
+    assert (ROOT / "notebooks" / "en" / "rise.css").exists(), "notebooks/en/rise.css (readable code on slides) is missing"
 
 
 def test_chinese_terms_appear_in_every_chapter():

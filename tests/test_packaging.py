@@ -82,7 +82,7 @@ def test_gitattributes_keep_text_and_notebooks_lf():
     assert "* text=auto eol=lf" in lines and "*.ipynb text eol=lf" in lines
     import subprocess
 
-    result = subprocess.run(["git", "check-attr", "eol", "notebooks/01-calculus.ipynb", "d2lhelpers/saved.py"],
+    result = subprocess.run(["git", "check-attr", "eol", "notebooks/en/01-calculus.ipynb", "d2lhelpers/saved.py"],
                             cwd=ROOT, capture_output=True, text=True)
     if result.returncode == 0:  # a git checkout
         assert result.stdout.count(": eol: lf") == 2, result.stdout

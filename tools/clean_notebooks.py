@@ -1,7 +1,7 @@
 """Drop volatile metadata from notebooks, so an unchanged notebook leaves `git diff` empty.
 
-    python tools/clean_notebooks.py                        # every notebook in notebooks/
-    python tools/clean_notebooks.py notebooks/01-calculus.ipynb
+    python tools/clean_notebooks.py                        # every notebook in notebooks/en/
+    python tools/clean_notebooks.py notebooks/en/01-calculus.ipynb
     python tools/clean_notebooks.py --check                # exit 1 if any would change
 
 Removed: execution timings (JupyterLab's `execution` and the old `ExecuteTime` cell

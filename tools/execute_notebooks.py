@@ -1,7 +1,7 @@
 """Re-execute notebooks top to bottom in a fresh kernel and store their outputs.
 
-    python tools/execute_notebooks.py                 # every notebook in notebooks/
-    python tools/execute_notebooks.py notebooks/01-calculus.ipynb
+    python tools/execute_notebooks.py                 # every notebook in notebooks/en/
+    python tools/execute_notebooks.py notebooks/en/01-calculus.ipynb
 
 Each notebook runs in its own folder, like nbval and JupyterLab run it. Cells
 tagged ``raises-exception`` may fail; any other error stops the run and the

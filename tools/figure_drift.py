@@ -1,7 +1,7 @@
 """How far re-drawn figures move from the stored ones: the measurement behind FIGURE_RMS.
 
     python tools/figure_drift.py                         # every notebook, this machine's kernels
-    ATEN_CPU_CAPABILITY=default python tools/figure_drift.py notebooks/08-optimizer.ipynb
+    ATEN_CPU_CAPABILITY=default python tools/figure_drift.py notebooks/en/08-optimizer.ipynb
 
 Executes each notebook in a fresh kernel (nothing is written), renders every figure it
 produces and its stored counterpart the way tests/nbval_meaning.py does (the PNG decoded,

@@ -1,6 +1,6 @@
 """Write the `< previous | contents | next >` links at the top and bottom of every notebook.
 
-    python tools/navigation.py          # update the links in notebooks/*.ipynb
+    python tools/navigation.py          # update the links in notebooks/en/*.ipynb
     python tools/navigation.py --check  # exit 1 if any notebook's links are missing or stale
 
 The reading order is the file order; ``00-index.ipynb`` is the table of contents.

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOKS = ROOT / "notebooks" / "en"
 
 
 def notebook_paths() -> list[Path]:
@@ -22,7 +22,7 @@ def arguments(doc: str, check_help: str, argv: list[str] | None) -> tuple[list[P
 
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help=check_help)
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in notebooks/")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in notebooks/en/")
     args = parser.parse_args(argv)
     return args.notebooks or notebook_paths(), args.check
 

@@ -1,7 +1,7 @@
 """Give every notebook slideshow metadata for jupyterlab-rise (View > Render as slideshow, Alt+R).
 
-    python tools/slides.py          # (re)write the slide types of notebooks/*.ipynb
-    python tools/slides.py notebooks/05-control-flow.ipynb   # only these notebooks
+    python tools/slides.py          # (re)write the slide types of notebooks/en/*.ipynb
+    python tools/slides.py notebooks/en/05-control-flow.ipynb   # only these notebooks
     python tools/slides.py --check  # exit 1 if any notebook's slide metadata is missing or stale
 
 The deck follows the notebook's structure, so nobody has to maintain it by hand:
@@ -15,7 +15,7 @@ The deck follows the notebook's structure, so nobody has to maintain it by hand:
   the notebook shows its code;
 - each exercise's worked solution appears as a fragment (one more key press),
   so an instructor reveals it when the class is ready.
-Long outputs scroll (`rise.scroll`); `notebooks/rise.css` makes code readable from the back.
+Long outputs scroll (`rise.scroll`); `notebooks/en/rise.css` makes code readable from the back.
 Only metadata changes: the notebooks need not be re-executed.
 """
 

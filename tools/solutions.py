@@ -1,7 +1,7 @@
 """Keep every worked solution collapsed behind a clean label, input and output alike.
 
-    python tools/solutions.py                # relabel and collapse the solutions of notebooks/*.ipynb
-    python tools/solutions.py notebooks/05-control-flow.ipynb
+    python tools/solutions.py                # relabel and collapse the solutions of notebooks/en/*.ipynb
+    python tools/solutions.py notebooks/en/05-control-flow.ipynb
     python tools/solutions.py --check        # exit 1 if a solution shows its answer while collapsed
 
 A worked solution is a cell tagged ``solution`` after its exercise. JupyterLab shows a
