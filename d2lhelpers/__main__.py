@@ -3,6 +3,7 @@
   python -m d2lhelpers save [--check]    copy the blocks marked '# @save' in the notebooks
                                          into d2lhelpers/saved.py (--check: compare only)
   python -m d2lhelpers handout OUT_DIR   write the notebooks without their worked solutions
+  python -m d2lhelpers decks OUT_DIR     write every notebook's lecture deck as reveal.js HTML
 
 Exit codes: 0 done, 1 --check found a difference, 2 an error (named in one line).
 """
@@ -51,7 +52,34 @@ def main(argv: list[str] | None = None) -> int:
     handout.add_argument("out_dir", type=Path, metavar="OUT_DIR")
     handout.add_argument("--force", action="store_true", help="replace existing files in OUT_DIR that differ")
     handout.add_argument("--notebooks", type=Path, default=extract.DEFAULT_NOTEBOOKS, help="folder of notebooks (default: %(default)s)")
+    decks = commands.add_parser(
+        "decks",
+        help="write every notebook's lecture deck as a reveal.js HTML file into OUT_DIR",
+        description="Write OUT_DIR/NN-name.slides.html for every notebook: the jupyterlab-rise deck as a "
+        "reveal.js page (speaker notes: press S). reveal.js and MathJax come from a CDN, or from --assets, "
+        "a node_modules folder made with 'npm install reveal.js@5.2.1 mathjax@3.2.2', for a PC with no network.",
+    )
+    decks.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    decks.add_argument("--notebooks", type=Path, default=extract.DEFAULT_NOTEBOOKS,
+                       help="folder of notebooks (default: %(default)s; notebooks/zh-CN for the Chinese decks)")
+    decks.add_argument("--assets", type=Path, help="a node_modules folder holding reveal.js and mathjax (offline decks)")
+    decks.add_argument("--force", action="store_true", help="replace existing decks in OUT_DIR that differ")
     args = parser.parse_args(argv)
+
+    if args.command == "decks":
+        from . import decks as deck_files
+
+        try:
+            written = deck_files.write_decks(args.out_dir, args.notebooks, args.assets, force=args.force)
+        except extract.ExtractError as error:
+            print(f"d2lhelpers decks: error: {error}", file=sys.stderr)
+            return 2
+        except OSError as error:
+            print(f"d2lhelpers decks: error: {error.filename or args.out_dir}: {error.strerror or error}",
+                  file=sys.stderr)
+            return 2
+        print(f"wrote {len(written)} decks to {args.out_dir} (open one in a browser; S shows the speaker notes)")
+        return 0
 
     if args.command == "handout":
         from . import handout as handouts
