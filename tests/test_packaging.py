@@ -102,3 +102,16 @@ def test_minimum_constraints_pin_exactly_the_declared_lower_bounds():
     for name, spec in pinned.items():
         assert declared[name].startswith(">=") and spec.startswith("=="), name
         assert Version(spec[2:]) == Version(declared[name][2:]), f"{name}: pinned {spec}, declared {declared[name]}"
+
+
+def test_every_data_file_of_the_package_is_in_the_wheel():
+    """A plain (non-editable) install gets what the package reads at run time: the style, the deck template."""
+    from fnmatch import fnmatch
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["d2lhelpers"]
+    package = ROOT / "d2lhelpers"
+    data = [path.relative_to(package).as_posix() for path in package.rglob("*")
+            if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts]
+    assert data, "no data files found: has the package moved?"
+    missing = [name for name in data if not any(fnmatch(name, pattern) for pattern in patterns)]
+    assert not missing, f"not in [tool.setuptools.package-data] of pyproject.toml: {missing}"
