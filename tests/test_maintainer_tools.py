@@ -21,13 +21,13 @@ def readme_commands():
 
 def test_readme_has_the_two_commands_and_ci_runs_the_test_command():
     setup, test = readme_commands()[:2]
-    assert "pip install -e" in setup and "jupyter lab" in setup
+    assert setup == "uv run jupyter lab notebooks" and test == "uv run pytest"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(rf"^run_pytest {re.escape(test)}$", ci, re.M), f"`.ci/run` does not run `{test}`"
     # then the notebooks again under other CPUs' kernels
     assert "for capability in default avx2" in ci and "ATEN_CPU_CAPABILITY=$capability run_pytest" in ci
     workflow = yaml.safe_load((ROOT / ".github/workflows/tests.yml").read_text(encoding="utf-8"))
-    steps = workflow["jobs"]["test"]["steps"]
+    steps = workflow["jobs"]["uv"]["steps"]
     assert any(step.get("run") == test for step in steps), "the workflow does not run README's test command"
 
 
@@ -36,9 +36,11 @@ def test_workflow_matches_github_schema_and_covers_the_matrix():
                              str(ROOT / ".github/workflows/tests.yml")], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     workflow = yaml.safe_load((ROOT / ".github/workflows/tests.yml").read_text(encoding="utf-8"))
-    matrix = workflow["jobs"]["test"]["strategy"]["matrix"]
-    assert set(matrix["os"]) == {"ubuntu-latest", "macos-latest", "windows-latest"}
-    assert matrix["python-version"] == ["3.10", "3.11", "3.12", "3.13"]
+    # README's two commands on the three systems, and pip installs on every supported Python
+    assert set(workflow["jobs"]["uv"]["strategy"]["matrix"]["os"]) == {"ubuntu-latest", "macos-latest", "windows-latest"}
+    pip = workflow["jobs"]["pip"]["strategy"]["matrix"]
+    assert set(pip["os"]) == {"ubuntu-latest", "macos-latest", "windows-latest"}
+    assert pip["python-version"] == ["3.10", "3.11", "3.12", "3.13"]
 
 
 def test_pre_commit_runs_ruff_the_save_check_and_the_cleaner():
