@@ -33,7 +33,7 @@ CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 TERM = re.compile(rf"{CJK}+(?:-{CJK}+)*")
 PARENTHESES = re.compile(r"[(（]([^()（）]*)[)）]")
 LINE_BREAK_IN_TERM = re.compile(rf"(?<={CJK})[ \t]*\r?\n[ \t]*(?={CJK})")
-GLOSSARY_HEADING = re.compile(r"^##\s+Glossary\b")
+GLOSSARY_HEADING = re.compile(r"^##\s+(?:Glossary|术语表)")
 SECTION_HEADING = re.compile(r"^##\s")
 
 
@@ -142,3 +142,89 @@ def test_a_term_the_glossary_lacks_fails(index_notebook):
     glossary_cell.source += "\n| widget | 小部件 |"
     still_missing = missing_from_glossary("99-widgets.ipynb", notebook, glossary_terms(index_copy))
     assert [line.split()[3] for line in still_missing] == ["滑块"]
+
+
+# ----------------------------------------------------------------------------- the Chinese edition
+#
+# In notebooks/zh-CN/ the convention is d2l-zh's, the other way round: the Chinese term, then its
+# English in full-width brackets, 自动微分（automatic differentiation）. Full-width brackets holding
+# English are kept for exactly that. Each such English term must be in the glossary (the English
+# one, which the Chinese index translates cell for cell), and the Chinese written before it must
+# end with one of the glossary's Chinese terms for it.
+
+CHINESE = ROOT / "notebooks" / "zh-CN"
+CHINESE_NOTEBOOKS = sorted(CHINESE.glob("*.ipynb"))
+INTRODUCED = re.compile(rf"({CJK}+(?:-{CJK}+)*)（([A-Za-z][A-Za-z0-9 ,'/().\-]*)）")
+
+
+def glossary_pairs(index_notebook) -> dict[str, set[str]]:
+    """English key (lower case; each ',' or '/' alternative, with and without its bracketed part) -> Chinese terms."""
+    pairs: dict[str, set[str]] = {}
+    for index in glossary_cell_indices(index_notebook):
+        header = None
+        for line in index_notebook.cells[index].source.splitlines():
+            if not line.lstrip().startswith("|"):
+                continue
+            columns = [column.strip() for column in line.strip().strip("|").split("|")]
+            if header is None:
+                header = columns
+                continue
+            if set("".join(columns)) <= set("-: "):
+                continue
+            row = dict(zip(header, columns))
+            english, chinese = row.get("English", ""), row.get("中文", "")
+            terms = {term.strip() for term in chinese.split("/") if TERM.fullmatch(term.strip())}
+            for key in english_keys(english):
+                pairs.setdefault(key, set()).update(terms)
+    return pairs
+
+
+def english_keys(english: str) -> set[str]:
+    keys = set()
+    for part in re.split(r"\s*[,/]\s*", english.lower()):
+        for variant in (part, re.sub(r"\s*\([^)]*\)", "", part), *re.findall(r"\(([^)]*)\)", part)):
+            if variant.strip():
+                keys.add(variant.strip())
+    return keys
+
+
+def chinese_terms_outside_glossary(name: str, notebook, pairs: dict[str, set[str]], skip=frozenset()) -> list[str]:
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        if index in skip or cell.cell_type != "markdown":
+            continue
+        for chinese, english in INTRODUCED.findall(LINE_BREAK_IN_TERM.sub("", cell.source)):
+            known = pairs.get(english.strip().lower())
+            if known is None:
+                found.append(f"{name}, cell {index}: the term {chinese}（{english}） is not in the glossary "
+                             "(English column of 00-index.ipynb's glossary)")
+            elif not any(chinese.endswith(term) for term in known):
+                found.append(f"{name}, cell {index}: {chinese}（{english}）: the glossary writes {english} as "
+                             f"{' / '.join(sorted(known))}")
+    return found
+
+
+@pytest.mark.parametrize("path", CHINESE_NOTEBOOKS, ids=[path.name for path in CHINESE_NOTEBOOKS])
+def test_every_chinese_term_the_chinese_edition_introduces_is_in_the_glossary(path, index_notebook):
+    notebook = nbformat.read(path, as_version=4)
+    skip = set(glossary_cell_indices(notebook)) if path.name == INDEX.name else set()
+    found = chinese_terms_outside_glossary(f"zh-CN/{path.name}", notebook, glossary_pairs(index_notebook), skip)
+    assert not found, "\n".join(found)
+
+
+def test_both_glossaries_hold_the_same_terms(index_notebook):
+    chinese_index = CHINESE / INDEX.name
+    if not chinese_index.exists():
+        pytest.fail("notebooks/zh-CN/00-index.ipynb is missing; run python tools/translation.py sync")
+    assert glossary_pairs(nbformat.read(chinese_index, as_version=4)) == glossary_pairs(index_notebook)
+
+
+def test_the_chinese_convention_is_checked(index_notebook):
+    pairs = glossary_pairs(index_notebook)
+    assert pairs["partial derivative"] == {"偏导数"} and "海森矩阵" in pairs["hessian matrix"]
+    notebook = synthetic_notebook("我们称之为偏导数（partial derivative），再求梯度（gradient）。",
+                                  "小部件（widget）", "导函数（partial derivative）", "（英文）不算")
+    assert chinese_terms_outside_glossary("99.ipynb", notebook, pairs) == [
+        "99.ipynb, cell 1: the term 小部件（widget） is not in the glossary (English column of 00-index.ipynb's glossary)",
+        "99.ipynb, cell 2: 导函数（partial derivative）: the glossary writes partial derivative as 偏导数",
+    ]
