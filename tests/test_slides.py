@@ -53,7 +53,7 @@ def test_a_heading_alone_gets_its_key_sentence_on_the_same_slide():
 def test_a_heading_with_prose_is_followed_by_a_sub_slide():
     nb = notebook(("md", "## Section\n\nIts key sentence.", ()), ("md", "Next point.", ()),
                   ("md", "Exercise 1.", ()), ("md", "Solution.", ["solution"]), ("code", "1", ["solution"]))
-    assert slides.slide_types(nb) == ["slide", "subslide", "subslide", "fragment", "fragment"]
+    assert slides.slide_types(nb) == ["slide", "subslide", "subslide", "fragment", "-"]  # one fragment a solution
 
 
 def test_the_deck_counts_slide_text_not_notes_nor_solutions():

@@ -20,7 +20,8 @@ A notebook is a jupyterlab-rise deck (View > Render as slideshow, Alt+R) and exp
   (it then completes the heading's slide) or is tagged ``same-slide``. Code cells and their
   outputs join the slide of the text above them.
 - Set-up cells (imports, ``%`` magics), the code of ``# @save`` helpers and navigation links are
-  skipped. Each worked solution (tag ``solution``) is a fragment: one more key press.
+  skipped. Each worked solution (its cells tagged ``solution``) is one fragment: one more key press
+  shows it, collapsed, as JupyterLab shows it.
 - A deck is one lecture of MIN_SLIDES to MAX_SLIDES slides (counting sub-slides). A notebook
   that needs more is two lectures: tag its ``## Section`` cell where the second one starts
   ``lecture-break`` (00-index's learning path shows where).
@@ -79,13 +80,14 @@ def only_a_heading(cell) -> bool:
 def slide_types(notebook) -> list[str]:
     """The slide type of every cell, from the notebook's structure and tags (see the module docstring)."""
     kinds = []
-    first_text, after_heading_only = True, False
+    first_text, after_heading_only, in_solution = True, False, False
     for cell in notebook.cells:
         cell_tags = tags(cell)
         if NAVIGATION in cell_tags or is_setup(cell) or is_helper(cell) or cell.cell_type == "raw":
             kind = "skip"
         elif SOLUTION in cell_tags:
-            kind = "fragment"
+            # one fragment a solution: its first cell opens it, the rest of its cells come with it
+            kind = "-" if in_solution else "fragment"
         elif cell.cell_type == "code":
             kind = "-"
         elif NOTES in cell_tags:
@@ -101,6 +103,8 @@ def slide_types(notebook) -> list[str]:
             else:
                 kind = "subslide"
             first_text, after_heading_only = False, only_a_heading(cell)
+        if kind != "skip":
+            in_solution = SOLUTION in cell_tags
         kinds.append(kind)
     return kinds
 
