@@ -181,3 +181,10 @@ def test_the_real_twins_are_found():
     assert translation.chinese_twin(english) == ROOT / "notebooks" / "zh-CN" / "02-backward.ipynb"
     assert translation.english_twin(translation.chinese_twin(english)) == english
     assert copy.deepcopy(translation.SOLUTION_LABEL.pattern)
+
+
+def test_both_editions_style_their_slides_alike():
+    """jupyterlab-rise loads rise.css from the notebook's folder: each edition has the same one."""
+    english, chinese = ROOT / "notebooks" / "en" / "rise.css", translation.CHINESE / "rise.css"
+    assert chinese.exists(), "notebooks/zh-CN/rise.css is missing: copy notebooks/en/rise.css"
+    assert chinese.read_bytes() == english.read_bytes(), "notebooks/zh-CN/rise.css differs from notebooks/en/rise.css"
