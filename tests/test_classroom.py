@@ -241,6 +241,57 @@ def test_handout_does_not_tell_students_to_expand_missing_solutions(sentence):
     assert result.cells[0].source == f"# T\n\nRead on. {handout.NO_SOLUTIONS}\nThe helpers come from d2lhelpers."
 
 
+# --- issue 18: lecture mode accepts every figure size matplotlib does ------------------------------
+
+
+def test_lecture_mode_scales_a_figure_size_with_a_unit(lecture):
+    """Trial LM03: matplotlib 3.11's figsize=(10, 5, 'cm') failed with 'too many values to unpack'."""
+    from d2lhelpers import lecture as module
+
+    width, height, unit = module.scaled((10, 5, "cm"))
+    assert (width, height, unit) == (pytest.approx(18), pytest.approx(9), "cm")
+    if tuple(int(part) for part in mpl.__version__.split(".")[:2]) < (3, 11):
+        pytest.skip("matplotlib draws figure sizes with a unit from 3.11 on")
+    figure = d2l.plt.figure(figsize=(10, 5, "cm"))
+    assert tuple(figure.get_size_inches()) == pytest.approx((10 / 2.54 * 1.8, 5 / 2.54 * 1.8))
+    wide = d2l.plt.figure(figsize=(30, 5, "cm"))  # wider than MAX_WIDTH inches: never made smaller
+    assert wide.get_size_inches()[0] == pytest.approx(30 / 2.54)
+
+
+@pytest.mark.parametrize("figsize, says", [("big", "Invalid unit"), ((-2, 3), "(-2, 3)")])
+def test_lecture_mode_leaves_what_it_cannot_scale_to_matplotlib(lecture, figsize, says):
+    """Trials LM07, LM11: the error named the scaled numbers, or came from inside d2lhelpers."""
+    with pytest.raises(ValueError) as error:
+        d2l.plt.figure(figsize=figsize)
+    assert says in str(error.value) and "d2lhelpers" not in error.traceback[-1].path.as_posix()
+
+
+@pytest.mark.parametrize("figsize", [(3,), "big", (1, 2, 3), None, 5])
+def test_a_figure_size_that_is_not_one_is_named_in_one_message(figsize):
+    """Trials PL47, PL48, SF06: 'not enough values to unpack' from lecture.scaled."""
+    with pytest.raises(ValueError, match=r"figsize must be \(width, height\) in inches.*got "):
+        d2l.set_figsize(figsize)
+
+
+def test_reloading_lecture_mode_does_not_scale_twice():
+    """Trial LM16: importlib.reload (as %autoreload does), then on again: a 3x2 figure became 8 x 5.33."""
+    import importlib
+
+    from d2lhelpers import lecture as module
+
+    d2l.set_figsize()
+    before = dict(mpl.rcParams)
+    module.lecture_mode(True)
+    try:
+        importlib.reload(module)
+        module.lecture_mode(True)
+        assert tuple(d2l.plt.figure(figsize=(3, 2)).get_size_inches()) == pytest.approx((5.4, 3.6))
+    finally:
+        module.lecture_mode(False)
+    assert tuple(d2l.plt.figure(figsize=(3, 2)).get_size_inches()) == pytest.approx((3, 2))
+    assert dict(mpl.rcParams) == before
+
+
 # --- issue 18: a handout never leaks a solution, and never writes where it must not --------------
 
 
