@@ -20,8 +20,25 @@ and shell lines are never mistaken for code, nor code for magics); the saved
 text is the cell's own. The generated module is compiled and imported before it
 is written, so a block that needs an unsaved name fails here, naming its cell.
 Its checksum covers the whole file, so ``save`` refuses to overwrite an edit
-anywhere in it; it writes through a hidden temporary file and a rename, keeping
-the file's mode, and every OS error is one line (exit 2, drift is exit 1).
+anywhere in it; it writes through ``d2lhelpers.atomic`` (a hidden temporary file,
+fsync and a rename, keeping the file's mode), and every OS error is one line
+(exit 2, drift is exit 1).
+
+``save`` is strict, and fast on any input:
+
+- every markdown line is parsed in linear time (no regular expression that can
+  backtrack), and a ``# heading`` inside a fenced code block is not a section;
+- a notebooks folder that cannot be listed, or holds no notebook, is an error, as is a
+  ``*.ipynb`` link that leads nowhere; hidden files (``.name.ipynb``) are not notebooks;
+- the import check turns everything a saved block can raise while it is imported
+  (``SystemExit`` from ``sys.exit``, ``os._exit``, ``KeyboardInterrupt``) into an error naming its cell;
+- a marked import of a module this Python does not have is an error (a typo, say);
+  ``--without MODULE`` says this Python lacks MODULE on purpose (a bare pre-commit
+  Python without torch), and the module is then compared as text only;
+- a helper named like an attribute or a submodule of the package (``handout``,
+  ``lecture_mode``, ``saved``, ...) or ``__all__`` is refused: ``d2l.NAME`` would not reach it;
+- ``--output`` must be a regular file (or not exist yet) and must not be one of the
+  notebooks it reads, nor a symbolic link: save never replaces a device, a link or a notebook.
 """
 
 from __future__ import annotations
@@ -36,7 +53,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import tokenize
 import traceback
 import types
@@ -44,12 +60,19 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import WriteError, check_target, write_atomically
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_NOTEBOOKS = PACKAGE_DIR.parent / "notebooks" / "en"  # the English edition: the source of every saved helper
 DEFAULT_OUTPUT = PACKAGE_DIR / "saved.py"
 
 MARKER = re.compile(r"#\s*@save\s*$")
 NEAR_MISS = re.compile(r"#[#\s]*@\s*save", re.IGNORECASE)  # '# @SAVE', '## @save', '# @save this'
+_AT_SAVE = re.compile(r"@[ \t\f\v\r\n]*save", re.IGNORECASE)
+FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+# set by Python or by save itself in the generated module: a helper cannot have these names
+MODULE_NAMES = ("__all__", "__doc__", "__name__", "__file__", "__spec__", "__loader__", "__package__", "__path__",
+                "__builtins__", "__cached__")
 CHECKSUM = re.compile(r"^# d2lhelpers-save sha256=([0-9a-f]{64})$", re.MULTILINE)
 SAVABLE = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
 KIND_NAMES = {
@@ -138,11 +161,75 @@ def read_notebook(path: Path) -> dict:
         raise ExtractError(
             f"{name}: not valid notebook JSON (line {error.lineno}, column {error.colno}): {error.msg}"
         ) from None
+    except RecursionError:
+        raise ExtractError(f"{name}: not a notebook Python can read: its JSON is nested too deeply") from None
+    # the version first: an nbformat 3 notebook has worksheets, not cells
+    if isinstance(notebook, dict) and "nbformat" in notebook and notebook["nbformat"] != 4:
+        raise ExtractError(f"{name}: nbformat {notebook['nbformat']!r} is not supported; save it as nbformat 4")
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise ExtractError(f"{name}: not a Jupyter notebook (no list of 'cells' at the top level)")
     if notebook.get("nbformat") != 4:
         raise ExtractError(f"{name}: nbformat {notebook.get('nbformat')!r} is not supported; save it as nbformat 4")
     return notebook
+
+
+def with_cell_ids(notebook: dict) -> dict:
+    """Give every cell without an id (nbformat >= 4.5) one derived from its position and source.
+
+    nbformat would invent random ids on every read, so a tool or a handout run twice would
+    write two different files; these are the same on every run. Changes ``notebook`` in place.
+    """
+    if not isinstance(notebook.get("nbformat_minor"), int) or notebook["nbformat_minor"] < 5:
+        return notebook
+    cells = notebook["cells"]
+    taken = {cell.get("id") for cell in cells if isinstance(cell, dict)}
+    for index, cell in enumerate(cells):
+        if isinstance(cell, dict) and not cell.get("id"):
+            new = hashlib.sha1(f"{index}\n{json.dumps(cell.get('source', ''))}".encode("utf-8")).hexdigest()[:8]
+            while new in taken:
+                new = hashlib.sha1(new.encode("utf-8")).hexdigest()[:8]
+            cell["id"] = new
+            taken.add(new)
+    return notebook
+
+
+def nbformat_problem(error) -> str:
+    """Where a notebook breaks the nbformat schema, and how, in one line (from nbformat's ValidationError)."""
+    where = list(getattr(error, "absolute_path", []) or [])
+    parts, rest = [], where
+    if len(where) >= 2 and where[0] == "cells" and isinstance(where[1], int):
+        parts.append(f"cell {where[1] + 1}")
+        rest = where[2:]
+        if len(rest) >= 2 and rest[0] == "outputs" and isinstance(rest[1], int):
+            parts.append(f"output {rest[1] + 1}")
+            rest = rest[2:]
+    message = str(getattr(error, "message", error)).split("\n")[0]
+    if message.endswith("is not valid under any of the given schemas"):
+        message = "matches no kind of cell or output that nbformat 4 knows (a cell_type or output_type misspelt?)"
+    if len(message) > 160:
+        message = message[:157] + "..."
+    field = f" (at {'.'.join(map(str, rest))})" if rest else ""
+    return f"{', '.join(parts) + ': ' if parts else ''}not valid nbformat{field}: {message}"
+
+
+def read_nbformat(path: Path):
+    """A notebook as nbformat gives it (``nbformat.read``), but strict and reproducible.
+
+    Every way the file can be broken is one ExtractError naming the file and, for a schema
+    error, the cell and output; cells without an id get a reproducible one (``with_cell_ids``);
+    nbformat 3 is refused, as ``read_notebook`` does, rather than converted behind your back.
+    """
+    import nbformat
+    from nbformat.v4.rwbase import rejoin_lines, strip_transient
+
+    name = notebook_name(path)
+    notebook = nbformat.from_dict(with_cell_ids(read_notebook(path)))
+    try:
+        nbformat.validate(notebook)
+    except nbformat.ValidationError as error:
+        problem = nbformat_problem(error)
+        raise ExtractError(f"{name}{', ' if problem.startswith('cell ') else ': '}{problem}") from None
+    return strip_transient(rejoin_lines(notebook))  # each text one string, as nbformat.read gives it
 
 
 def cell_source(cell: dict) -> str:
@@ -182,6 +269,53 @@ def _parsable(source: str, where: str) -> str:
             "over several lines), so nothing in it can be saved; put the blocks marked # @save in a cell of their own"
         )
     return code
+
+
+def markdown_headings(source: str) -> list[tuple[int, str]]:
+    """(level, text) of every ATX heading (``## Text``) of a markdown cell, outside fenced code.
+
+    Linear in the length of the text, whatever it holds (no regular expression that can
+    backtrack): a heading is 1 to 6 ``#`` at the start of a line, then a space or a tab, then
+    its text; a closing run of ``#`` after a space is dropped. Lines inside a fenced code
+    block (```` ``` ```` or ``~~~``) are code, not headings.
+    """
+    headings = []
+    fence = None
+    for line in source.split("\n"):
+        opening = FENCE.match(line)
+        if fence is not None:
+            run = opening.group(1) if opening else ""
+            if run[:1] == fence[0] and len(run) >= len(fence) and not line[opening.end():].strip():
+                fence = None
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        level = len(line) - len(line.lstrip("#"))
+        if not 1 <= level <= 6 or line[level:level + 1] not in (" ", "\t"):
+            continue
+        text = line[level:].strip()
+        closed = text.rstrip("#")
+        if closed != text and (not closed or closed[-1] in " \t"):
+            text = closed.rstrip()
+        if text:
+            headings.append((level, text))
+    return headings
+
+
+def _mentions_save(source: str) -> bool:
+    """Whether NEAR_MISS would find something in ``source``, in linear time.
+
+    ``NEAR_MISS.search`` backtracks quadratically on a long run of ``# # # ...`` without an
+    ``@``; this looks for each ``@ save`` and then back over the ``#`` and blanks before it.
+    """
+    for match in _AT_SAVE.finditer(source):
+        position = match.start() - 1
+        while position >= 0 and (source[position] == "#" or source[position].isspace()):
+            if source[position] == "#":
+                return True
+            position -= 1
+    return False
 
 
 def _markers(code: str, where: str) -> list[tuple[int, bool]]:
@@ -325,14 +459,16 @@ def blocks_in_notebook(path: Path) -> list[Block]:
     for index, cell in enumerate(notebook["cells"], start=1):
         if not isinstance(cell, dict):
             raise ExtractError(f"{name}, cell {index}: not a cell object")
-        source = cell_source(cell)
+        try:
+            source = cell_source(cell)
+        except TypeError:
+            raise ExtractError(f"{name}, cell {index}: its source is not text (a string, or a list of strings)") from None
         if cell.get("cell_type") == "markdown":
-            for line in source.split("\n"):
-                heading = re.match(r"#{1,6}\s+(.+?)\s*#*\s*$", line)
-                if heading:
-                    section = heading.group(1)
+            headings = markdown_headings(source)
+            if headings:
+                section = headings[-1][1]
             continue
-        if cell.get("cell_type") != "code" or not NEAR_MISS.search(source):
+        if cell.get("cell_type") != "code" or not _mentions_save(source):
             continue
         where = f"{name}, cell {index}"
         try:
@@ -427,12 +563,92 @@ def blocks_in_notebook(path: Path) -> list[Block]:
 
 
 def notebook_paths(notebooks: Path) -> list[Path]:
+    """The notebooks of a folder, by file name: every ``*.ipynb`` file that is not hidden.
+
+    A folder that cannot be listed is an error (never taken for an empty one), and so is a
+    ``*.ipynb`` link that leads nowhere (its helpers would vanish silently). Folders, FIFOs and
+    the like named ``*.ipynb`` are not notebooks, nor are hidden files (``.name.ipynb``).
+    """
     if not notebooks.is_dir():
         raise ExtractError(
             f"no notebooks folder at {_relative(notebooks)}: run this from a source checkout "
             "(pip install -e .) or pass --notebooks DIR"
         )
-    return sorted(p for p in notebooks.glob("*.ipynb") if p.is_file())
+    try:
+        names = sorted(entry.name for entry in os.scandir(notebooks))
+    except OSError as error:
+        raise ExtractError(f"cannot list the notebooks folder {_relative(notebooks)}: "
+                           f"{error.strerror or error}") from None
+    paths = []
+    for name in names:
+        if not name.endswith(".ipynb") or name.startswith("."):
+            continue
+        path = notebooks / name
+        if path.is_symlink() and not path.exists():
+            raise ExtractError(f"{_relative(notebooks)}/{name} is a symbolic link to {os.readlink(path)}, which does not "
+                               "exist (or is a loop); fix or remove the link")
+        if path.is_file():
+            paths.append(path)
+    return paths
+
+
+def reserved_names() -> dict[str, str]:
+    """The names a saved helper cannot have, each with the reason (N01-N04, D11 of issue 18).
+
+    ``d2l.NAME`` looks in the package first: its submodules (``handout``, ``saved``, ...), its
+    own functions (``lecture_mode``, ``short_tracebacks``) and everything else its
+    ``__init__`` defines hide a helper of that name, and ``from d2lhelpers import *`` would
+    bind the submodule. ``__all__`` and the like are set in the generated module itself.
+    """
+    import pkgutil
+
+    reserved = {name: "a name Python or save sets in the generated module itself" for name in MODULE_NAMES}
+    for module in pkgutil.iter_modules([str(PACKAGE_DIR)]):
+        reserved[module.name] = f"the submodule d2lhelpers.{module.name}"
+    package = sys.modules.get(__package__)
+    for name, value in vars(package).items() if package else ():
+        if not (name.startswith("__") and name.endswith("__")):
+            kind = "a module" if isinstance(value, types.ModuleType) else "a name"
+            reserved.setdefault(name, f"{kind} the package d2lhelpers itself defines")
+    return reserved
+
+
+def _imported_module(node: ast.stmt, name: str) -> str | None:
+    """The full name of the module (or object) an import statement binds to ``name``."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname == name:
+                return alias.name
+            if alias.asname is None and alias.name.split(".")[0] == name:
+                return name
+    elif isinstance(node, ast.ImportFrom):
+        base = node.module or ""
+        if node.level:  # relative: the generated module is d2lhelpers.saved
+            base = f"{__package__}.{base}" if base else __package__
+        for alias in node.names:
+            if (alias.asname or alias.name) == name:
+                return f"{base}.{alias.name}"
+    return None
+
+
+def _reserved_reason(block: "Block", name: str, reserved: dict[str, str]) -> str | None:
+    """Why ``name`` cannot be saved, or None.
+
+    An import that binds the very module the package already has under that name is fine:
+    ``from d2lhelpers import lecture``, or ``import warnings`` where ``__init__`` imports warnings.
+    """
+    reason = reserved.get(name)
+    if reason is None or block.kind != "import":
+        return reason
+    package = sys.modules.get(__package__)
+    value = getattr(package, name, None) if package else None
+    if reason.startswith("the submodule"):
+        expected = f"{__package__}.{name}"
+    elif isinstance(value, types.ModuleType):
+        expected = value.__name__
+    else:
+        return reason
+    return None if _imported_module(ast.parse(block.source).body[0], name) == expected else reason
 
 
 def collect(notebooks: Path) -> list[Block]:
@@ -440,11 +656,21 @@ def collect(notebooks: Path) -> list[Block]:
     blocks: list[Block] = []
     owner: dict[str, Block] = {}
     seen_imports: set[str] = set()
-    for path in notebook_paths(notebooks):
+    paths = notebook_paths(notebooks)
+    if not paths:
+        raise ExtractError(f"no notebooks in {_relative(notebooks)}; pass --notebooks DIR, the folder of the notebooks")
+    reserved = reserved_names()
+    for path in paths:
         for block in blocks_in_notebook(path):
             if block.kind == "import" and block.key in seen_imports:
                 continue  # the same import saved again by a later notebook
             for name in block.names:
+                reason = _reserved_reason(block, name, reserved)
+                if reason:
+                    raise ExtractError(
+                        f"{block.notebook}, cell {block.cell}: '{name}' cannot be saved: it is {reason}, so "
+                        f"d2l.{name} would not reach the helper; give it another name"
+                    )
                 if name in owner:
                     first = owner[name]
                     raise ExtractError(
@@ -519,30 +745,69 @@ def _block_at(text: str, blocks: list[Block], line: int | None) -> Block | None:
     return None
 
 
-def import_check(text: str, blocks: list[Block]) -> None:
+class _ProcessExit(BaseException):
+    """What ``os._exit`` raises while the import check runs, instead of ending save."""
+
+
+def import_check(text: str, blocks: list[Block], without: tuple[str, ...] = ()) -> None:
     """Run the generated module as Python imports it; a failure names the notebook cell it comes from.
 
     Catches what parsing cannot: a decorator, base class or default value that needs a
-    name defined only in a cell that is not saved.
+    name defined only in a cell that is not saved. Whatever the module raises, ``SystemExit``
+    and ``KeyboardInterrupt`` included, is an error, and ``os._exit`` cannot end save quietly
+    either. A module it imports that this Python does not have is an error too, unless it is
+    one of ``without`` (``--without MODULE``: this Python lacks it on purpose), then a warning.
     """
     module_name = "d2lhelpers._save_import_check"
     module = types.ModuleType(module_name)
     module.__file__ = GENERATED_NAME
     sys.modules[module_name] = module  # dataclasses and the like look their module up
+
+    def process_exit(status=0):
+        raise _ProcessExit(f"os._exit({status!r})")
+
+    real_exit, os._exit = os._exit, process_exit
     try:
         exec(compile(text, GENERATED_NAME, "exec"), module.__dict__)
     except ModuleNotFoundError as error:
-        if error.name is None or importlib.util.find_spec(error.name.partition(".")[0]) is not None:
+        top = (error.name or "").partition(".")[0]
+        if error.name is None or importlib.util.find_spec(top) is not None:
             raise ExtractError(_import_failure(text, blocks, error)) from None
-        # not a notebook's fault: this Python lacks a library the helpers import (a bare
-        # pre-commit or system python without torch); the text was still compared
+        if top not in without:
+            raise ExtractError(_missing_module(text, blocks, error, top)) from None
+        # this Python lacks a library the helpers import, and was told so (a bare pre-commit or
+        # system python without torch); the text was still compared
         warnings.warn(MarkerWarning(
             f"cannot import the generated module to check it: {error.name!r} is not installed in this Python "
-            f"({sys.executable}); checked as text only"), stacklevel=2)
-    except Exception as error:
+            f"({sys.executable}); checked as text only (--without {top})"), stacklevel=2)
+    except BaseException as error:  # SystemExit, KeyboardInterrupt, os._exit: never a silent end of save
         raise ExtractError(_import_failure(text, blocks, error)) from None
     finally:
+        os._exit = real_exit
         sys.modules.pop(module_name, None)
+
+
+def _installed_module_names() -> set[str]:
+    """Top-level modules this Python can import: the standard library's and the installed distributions'."""
+    import importlib.metadata
+
+    names = set(getattr(sys, "stdlib_module_names", ())) | set(sys.builtin_module_names)
+    try:
+        names |= set(importlib.metadata.packages_distributions())
+    except Exception:  # pragma: no cover - a broken distribution's metadata: no suggestion then
+        pass
+    return names
+
+
+def _missing_module(text: str, blocks: list[Block], error: ModuleNotFoundError, top: str) -> str:
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == GENERATED_NAME]
+    block = _block_at(text, blocks, frames[0].lineno if frames else None)
+    where = f"{block.notebook}, cell {block.cell}" if block else "the generated module"
+    close = difflib.get_close_matches(top, sorted(_installed_module_names()), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return (f"{where}: the saved import of {error.name!r} names no module this Python has{hint} "
+            f"({sys.executable}); fix the import, or, if this Python lacks {top!r} on purpose, "
+            f"pass --without {top} to check the module as text only")
 
 
 def _import_failure(text: str, blocks: list[Block], error: Exception) -> str:
@@ -552,26 +817,26 @@ def _import_failure(text: str, blocks: list[Block], error: Exception) -> str:
     block = _block_at(text, blocks, line)
     where = f"{block.notebook}, cell {block.cell}" if block else "the generated module"
     what = f" ('{block.names[0]}')" if block and block.kind == "definition" else ""
+    if isinstance(error, (SystemExit, _ProcessExit, KeyboardInterrupt, GeneratorExit)):
+        return (f"{where}{what}: the generated module ends the process when imported "
+                f"({type(error).__name__}: {error}); a saved block must not exit or wait for Ctrl-C at import time")
     return (f"{where}{what}: the generated module fails when imported: {type(error).__name__}: {error}; "
             "save what it needs too (an import or def marked # @save), or define it inside the saved block")
 
 
-def build(notebooks: Path = DEFAULT_NOTEBOOKS) -> tuple[str, list[Block]]:
-    """The generated module's text and its blocks; it is compiled and imported to be sure it works."""
+def build(notebooks: Path = DEFAULT_NOTEBOOKS, without: tuple[str, ...] = ()) -> tuple[str, list[Block]]:
+    """The generated module's text and its blocks; it is compiled and imported to be sure it works.
+
+    ``without``: modules this Python lacks on purpose (``--without``); see ``import_check``.
+    """
     blocks = collect(notebooks)
     text = render(blocks)
     try:
         compile(text, GENERATED_NAME, "exec")
     except SyntaxError as error:  # pragma: no cover - every block compiled on its own already
         raise ExtractError(f"the generated module does not compile (line {error.lineno}): {error.msg}") from None
-    import_check(text, blocks)
+    import_check(text, blocks, tuple(without))
     return text, blocks
-
-
-def _new_file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def _os_error(action: str, path: Path, error: OSError) -> ExtractError:
@@ -579,44 +844,18 @@ def _os_error(action: str, path: Path, error: OSError) -> ExtractError:
     return ExtractError(f"cannot {action} {_relative(path)}: {reason}")
 
 
-def write_atomically(path: Path, text: str, mode: int | None = None) -> None:
-    """Write via a temporary file in the same folder and a rename: never half-written.
-
-    The temporary file has a random name made with O_EXCL (``tempfile.mkstemp``), so it
-    never follows a link planted in the folder, and it is removed if anything fails.
-    The file keeps ``mode`` (default: its current mode, or the umask's for a new file).
-    Any OS error becomes one ExtractError naming the file.
-    """
-    if mode is None:
-        try:
-            mode = stat.S_IMODE(os.stat(path).st_mode)
-        except FileNotFoundError:
-            mode = _new_file_mode()
-        except OSError as error:
-            raise _os_error("write", path, error) from None
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        raise _os_error("write into", path.parent, error) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException as error:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        if isinstance(error, OSError):
-            raise _os_error("write", path, error) from None
-        raise
-
-
 def _read_output(output: Path) -> str | None:
-    """The current generated module, None when there is none; one clear error for everything else."""
+    """The current generated module, None when there is none; one clear error for everything else.
+
+    Reading a device or a FIFO could hang or never end: only a regular file is read.
+    """
     if output.is_dir():
         raise ExtractError(f"{_relative(output)} is a folder; --output names the module file, e.g. saved.py")
+    if output.exists() and not output.is_file():
+        try:
+            check_target(output, links="follow")
+        except WriteError as error:
+            raise ExtractError(f"{error}; --output names the generated module") from None
     if not output.exists():
         if not output.parent.is_dir():
             raise ExtractError(f"cannot write {_relative(output)}: its folder {_relative(output.parent)} does not exist")
@@ -629,9 +868,19 @@ def _read_output(output: Path) -> str | None:
         raise _os_error("read", output, error) from None
 
 
-def save(notebooks: Path = DEFAULT_NOTEBOOKS, output: Path = DEFAULT_OUTPUT, force: bool = False) -> str:
-    """Regenerate ``output``; refuse to overwrite hand edits unless ``force``. Returns a report."""
-    text, blocks = build(notebooks)
+def save(notebooks: Path = DEFAULT_NOTEBOOKS, output: Path = DEFAULT_OUTPUT, force: bool = False,
+         without: tuple[str, ...] = ()) -> str:
+    """Regenerate ``output``; refuse to overwrite hand edits unless ``force``. Returns a report.
+
+    Never, even with ``force``: over a notebook it reads, a symbolic link, or anything that is
+    not a regular file (a device such as /dev/null, a FIFO, a folder).
+    """
+    sources = notebook_paths(notebooks)
+    try:
+        check_target(output, inputs=sources, links="refuse")
+    except WriteError as error:
+        raise ExtractError(f"{error}; --output names the generated module, e.g. d2lhelpers/saved.py") from None
+    text, blocks = build(notebooks, without)
     current = _read_output(output)
     name = _relative(output)
     if current is not None:
@@ -645,7 +894,10 @@ def save(notebooks: Path = DEFAULT_NOTEBOOKS, output: Path = DEFAULT_OUTPUT, for
         if not os.stat(output).st_mode & stat.S_IWUSR:
             raise ExtractError(f"{name} is read-only, so save leaves it alone; make it writable "
                                f"(chmod u+w {name}) and run save again")
-    write_atomically(output, text)
+    try:
+        write_atomically(output, text, inputs=sources, links="refuse")
+    except WriteError as error:
+        raise ExtractError(str(error)) from None
     return f"wrote {name} ({_summary(blocks)})"
 
 
@@ -666,9 +918,10 @@ def _top_level_sources(text: str) -> dict[str, str]:
     return sources
 
 
-def check(notebooks: Path = DEFAULT_NOTEBOOKS, output: Path = DEFAULT_OUTPUT) -> list[str]:
+def check(notebooks: Path = DEFAULT_NOTEBOOKS, output: Path = DEFAULT_OUTPUT,
+          without: tuple[str, ...] = ()) -> list[str]:
     """What differs between the notebooks and the generated module; empty when they agree."""
-    text, blocks = build(notebooks)
+    text, blocks = build(notebooks, without)
     where = _relative(output)
     current = _read_output(output)
     if current is None:

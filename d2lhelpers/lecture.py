@@ -10,11 +10,21 @@ size on every call (``set_figsize``), and a figure size given explicitly, as in
 enlarged by the same factor, so that the figure grows with its text, up to
 MAX_WIDTH inches across: JupyterLab's notebook column then shows it whole,
 with a legend beside the axes, on a 1280-pixel projector.
+
+A figure size with a unit, matplotlib 3.11's ``figsize=(10, 5, "cm")``, is
+enlarged the same way (and capped at MAX_WIDTH in its unit). A size lecture mode
+cannot enlarge (a negative or infinite width, a string) reaches matplotlib as it
+was given, so that its error shows the numbers you passed. ``scaled`` (what
+``d2l.set_figsize`` calls) says in one line what a figure size must be. Reloading
+this module (``%autoreload``) and turning lecture mode on again does not enlarge
+figures twice.
 """
 
 from __future__ import annotations
 
+import math
 import os
+from numbers import Real
 from pathlib import Path
 
 STYLE = Path(__file__).with_name("lecture.mplstyle")
@@ -25,6 +35,8 @@ ENVIRONMENT_VARIABLE = "D2LHELPERS_LECTURE"
 _figure_scale = 1.0
 _replaced: dict | None = None  # the settings lecture mode replaced, to put back
 _pyplot_figure = None  # matplotlib.pyplot.figure as it was before lecture mode wrapped it
+UNITS = {"in": 1.0, "cm": 1 / 2.54}  # inches per unit; "px" depends on the dpi (figure.dpi)
+_WRAPPER_MARK = "_d2lhelpers_lecture_wrapper"  # on our pyplot.figure wrapper, so that a reloaded module finds it
 
 
 def _scale_explicit_figsize(on: bool) -> None:
@@ -32,6 +44,8 @@ def _scale_explicit_figsize(on: bool) -> None:
     global _pyplot_figure
     import matplotlib.pyplot as plt
 
+    if _pyplot_figure is None and getattr(plt.figure, _WRAPPER_MARK, False):
+        _pyplot_figure = plt.figure.__wrapped__  # wrapped by this module before a reload (%autoreload)
     if on and _pyplot_figure is None:
         original = plt.figure
 
@@ -39,27 +53,56 @@ def _scale_explicit_figsize(on: bool) -> None:
             if len(args) >= 2 and "figsize" not in kwargs:  # figure(num, figsize, ...)
                 kwargs["figsize"], args = args[1], args[:1] + args[2:]
             if kwargs.get("figsize") is not None:
-                kwargs["figsize"] = scaled(kwargs["figsize"])
+                try:
+                    kwargs["figsize"] = scaled(kwargs["figsize"])
+                except ValueError:  # not a size lecture mode can enlarge: matplotlib says what is wrong with it
+                    pass
             return original(*args, **kwargs)
 
         figure.__wrapped__ = original
         figure.__doc__ = original.__doc__
+        setattr(figure, _WRAPPER_MARK, True)
+        figure._d2lhelpers_replaced = _replaced  # what lecture_mode(False) puts back, also after a reload
         plt.figure, _pyplot_figure = figure, original
     elif not on and _pyplot_figure is not None:
         plt.figure, _pyplot_figure = _pyplot_figure, None
 
 
-def scaled(figsize) -> tuple[float, float]:
+def _inches_per_unit(unit: str) -> float:
+    if unit == "px":
+        import matplotlib as mpl
+
+        return 1.0 / float(mpl.rcParams["figure.dpi"])
+    return UNITS[unit]
+
+
+def scaled(figsize) -> tuple:
     """A figure size as lecture mode draws it: FIGSIZE_SCALE larger, but at most MAX_WIDTH wide.
 
-    Outside lecture mode the size is unchanged; a figure already wider than MAX_WIDTH is
-    never made smaller.
+    ``figsize`` is ``(width, height)`` in inches, or ``(width, height, unit)`` with unit "in",
+    "cm" or "px" (matplotlib 3.11); the result has the same form. Outside lecture mode the
+    size is unchanged; a figure already wider than MAX_WIDTH is never made smaller; a width
+    or height that is not a positive finite number is returned as given, for matplotlib to
+    report. Anything else is a ValueError saying what a figure size is.
     """
-    width, height = figsize
-    if _figure_scale == 1.0:
-        return (width, height)
-    scale = max(1.0, min(_figure_scale, MAX_WIDTH / width)) if width > 0 else _figure_scale
-    return (width * scale, height * scale)
+    try:
+        parts = tuple(figsize)
+    except TypeError:
+        parts = None
+    unit = None
+    if parts is not None and len(parts) == 3 and isinstance(parts[2], str) and parts[2] in ("in", "cm", "px"):
+        parts, unit = parts[:2], parts[2]
+    if parts is None or len(parts) != 2 or isinstance(figsize, str) or \
+            not all(isinstance(value, Real) and not isinstance(value, bool) for value in parts):
+        raise ValueError(f"figsize must be (width, height) in inches, or (width, height, unit) with unit 'in', "
+                         f"'cm' or 'px'; got {figsize!r}")
+    width, height = parts
+    tail = (unit,) if unit else ()
+    if _figure_scale == 1.0 or not all(math.isfinite(value) and value > 0 for value in parts):
+        return (width, height, *tail)
+    width_inches = width * _inches_per_unit(unit or "in")
+    scale = max(1.0, min(_figure_scale, MAX_WIDTH / width_inches))
+    return (width * scale, height * scale, *tail)
 
 
 def lecture_mode(on: bool = True) -> None:
@@ -70,7 +113,10 @@ def lecture_mode(on: bool = True) -> None:
     """
     global _figure_scale, _replaced
     import matplotlib as mpl
+    import matplotlib.pyplot as plt
 
+    if _replaced is None and getattr(plt.figure, _WRAPPER_MARK, False):  # this module was reloaded while on
+        _replaced = plt.figure._d2lhelpers_replaced
     if on:
         style = mpl.rc_params_from_file(str(STYLE), use_default_template=False)
         if _replaced is None:

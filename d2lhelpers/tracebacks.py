@@ -3,10 +3,17 @@
 An error raised inside torch shows, by default, 40 to 50 lines of torch's own
 frames (with the paths of this machine's site-packages) above the one line that
 matters. In a notebook that imports ``d2lhelpers``, a traceback keeps only the
-frames of notebook cells (``Cell In[3], line 2``) and then the message, for
-every error, also when a student re-runs the cell. Frames of files (torch,
-numpy, matplotlib, d2lhelpers itself) are dropped, and so are the paths that
-come with them.
+student's own frames, then the message, for every error, also when a student
+re-runs the cell. The student's own frames are those of notebook cells
+(``Cell In[3], line 2``) and of the student's own files: any Python file outside
+the standard library, every site-packages (or dist-packages) folder and
+d2lhelpers itself, such as a ``mymodule.py`` next to the notebook. Frames of
+torch, numpy, matplotlib, IPython and d2lhelpers are dropped, with their paths.
+
+Only what is shown is shortened. ``%debug`` (and ``%pdb``) get the whole
+traceback: ``sys.last_traceback``, ``sys.last_value`` (``sys.last_exc``) and the
+error's ``__traceback__`` keep every frame, library frames included, so the
+debugger can step into any of them.
 
 ``d2l.short_tracebacks(False)`` gives IPython's full tracebacks back;
 ``d2l.short_tracebacks()`` turns them on again. Outside IPython this does
@@ -15,8 +22,10 @@ nothing.
 
 from __future__ import annotations
 
+import os
 import sys
 import types
+from functools import lru_cache
 
 _installed = False
 
@@ -34,14 +43,44 @@ def _is_cell(shell, filename: str) -> bool:
     return format_code_name is not None and format_code_name(filename) is not None
 
 
+@lru_cache(maxsize=1)
+def _library_folders() -> tuple[str, ...]:
+    """Folders whose files are not the student's: the standard library, every site-packages, d2lhelpers."""
+    import site
+    import sysconfig
+
+    folders = {os.path.dirname(os.__file__), os.path.dirname(os.path.abspath(__file__))}
+    paths = sysconfig.get_paths()
+    folders |= {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths}
+    try:
+        folders |= set(site.getsitepackages()) | {site.getusersitepackages()}
+    except AttributeError:  # pragma: no cover - a virtualenv's old site.py
+        pass
+    return tuple(sorted({os.path.join(os.path.realpath(folder), "") for folder in folders if folder}))
+
+
+@lru_cache(maxsize=512)
+def _is_library_file(filename: str) -> bool:
+    if filename.startswith("<"):  # <frozen importlib._bootstrap>, <string> (exec), <__array_function__ internals>
+        return True
+    path = os.path.realpath(filename)
+    parts = set(path.split(os.sep))
+    return "site-packages" in parts or "dist-packages" in parts or path.startswith(_library_folders())
+
+
+def is_students_frame(shell, filename: str) -> bool:
+    """A notebook cell's frame, or one of a file of the student's own (not a library's)."""
+    return _is_cell(shell, filename) or not _is_library_file(filename)
+
+
 def cell_frames_only(shell, tb):
-    """A traceback with only the frames of notebook cells, or ``tb`` itself if it has none."""
+    """A traceback with only the student's frames (cells and own files), or None if it has no cell frame."""
     kept = []
     while tb is not None:
-        if _is_cell(shell, tb.tb_frame.f_code.co_filename):
+        if is_students_frame(shell, tb.tb_frame.f_code.co_filename):
             kept.append(tb)
         tb = tb.tb_next
-    if not kept:
+    if not any(_is_cell(shell, frame.tb_frame.f_code.co_filename) for frame in kept):
         return None
     shortened = None
     for frame in reversed(kept):
@@ -49,15 +88,17 @@ def cell_frames_only(shell, tb):
     return shortened
 
 
-def _shorten_chain(shell, error: BaseException) -> None:
-    """Shorten the tracebacks of the error and of the errors it was raised from."""
-    seen = set()
+def _shorten_chain(shell, error: BaseException) -> list[tuple[BaseException, object]]:
+    """Shorten the tracebacks of the error and of the errors it was raised from; returns what to put back."""
+    seen, originals = set(), []
     while error is not None and id(error) not in seen:
         seen.add(id(error))
         short = cell_frames_only(shell, error.__traceback__)
         if short is not None:
+            originals.append((error, error.__traceback__))
             error.__traceback__ = short
         error = error.__cause__ or error.__context__
+    return originals
 
 
 def _show_short_traceback(shell, etype, value, tb, tb_offset=None):
@@ -65,13 +106,26 @@ def _show_short_traceback(shell, etype, value, tb, tb_offset=None):
     if short is None:  # the error did not pass through a cell: show it whole
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
         return None
-    _shorten_chain(shell, value)  # the error itself, then those it was raised from
-    shell.showtraceback((etype, value, value.__traceback__), tb_offset=0)
+    originals = _shorten_chain(shell, value)  # the error itself, then those it was raised from
+    call_pdb = shell.call_pdb
+    shell.call_pdb = False  # %pdb: the debugger starts below, on the whole traceback
+    try:
+        shell.showtraceback((etype, value, value.__traceback__), tb_offset=0)
+    finally:
+        shell.call_pdb = call_pdb
+        for error, original in originals:  # what %debug walks: every frame, as if we were not here
+            error.__traceback__ = original
+        sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb
+        if sys.version_info >= (3, 12):
+            sys.last_exc = value
+        shell.InteractiveTB.tb = tb
+    if call_pdb:
+        shell.debugger(force=True)
     return None  # IPython's run_code ignores the value; showtraceback displayed it
 
 
 def short_tracebacks(on: bool = True) -> None:
-    """Show only the notebook's own frames in tracebacks (on=True), or IPython's full ones."""
+    """Show only the student's own frames in tracebacks (on=True), or IPython's full ones."""
     global _installed
     shell = _shell()
     if shell is None or not hasattr(shell, "set_custom_exc"):

@@ -13,8 +13,10 @@ them here:
 2. **Text** (streams, ``text/plain``, ``text/html``, ``text/latex``, ``text/markdown``, an
    error's name and message): after the sanitizers in ``tests/nbval_sanitize.cfg``
    (memory addresses, two named torch-version fragments), everything outside numbers must
-   be identical. Tracebacks are not compared (nbval never did): the error's type and
-   message are.
+   be identical. Of a traceback (nbval never compared them), what the student reads as their
+   own code is compared: the line each notebook-cell frame points at (``----> 4 y.backward()``),
+   its number and its text. The rest of a traceback (colours, library frames, paths) is
+   IPython's and torch's to change between releases.
 3. **Numbers** in that text are compared as numbers. ``stored`` and ``produced`` agree when
 
        |stored - produced| <= RTOL * max(|stored|, |produced|) + (u_stored + u_produced) / 2
@@ -28,8 +30,10 @@ them here:
    flip its last digit when noise moves it across a rounding boundary. In addition a
    number printed as exactly zero agrees with one below ATOL_ZERO = 1e-6 in magnitude
    (float32 noise on values of order 1-10: ``0.0`` against ``5.96e-08``). Integers are
-   compared exactly, so counts, shapes and indices cannot drift. Words that contain digits
-   (``float32``, ``MulBackward0``) are text.
+   compared exactly, so counts, shapes and indices cannot drift, and an integer never agrees
+   with a float: ``tensor([0, 1])`` against ``tensor([0., 1.])`` (int64 against float32),
+   ``calls: 1`` against ``calls: 1.0`` and ``[10.0, 100]`` against ``[10.0, 100.0]`` all differ,
+   whatever their values. Words that contain digits (``float32``, ``MulBackward0``) are text.
 4. **Figures** are compared as pictures, the way matplotlib's own tests and pytest-mpl do:
    ``matplotlib.testing.compare`` computes the RMS difference on the 0-255 scale, and it must
    stay within FIGURE_RMS = 2. The PNG (what an untrusted fresh clone shows) is decoded; the
@@ -48,9 +52,17 @@ them here:
    normalized to the axes' box (to the figure when the axes are off). Points must agree to
    DRAWN_TOLERANCE = 0.02 of the box: the same data drawn by 3.10 and 3.11 agree to 1e-8, a
    text box around a label moves by up to 0.011, and no two different stored figures have
-   the same drawn data (test_output_comparison.py checks all of them). The new PNG must have the
-   stored one's size to within 3 %; that the stored PNG shows the stored SVG's figure is
-   checked for every notebook by tests/test_notebooks.py.
+   the same drawn data (test_output_comparison.py checks all of them). Normalized points alone
+   cannot see the data's scale (the same curve times 10 fills the box the same way), so each
+   axis' scale is compared too: the value of every numbered tick of the stored figure must be
+   drawn where the new figure's ticks put that value, to DRAWN_TOLERANCE (another release may
+   choose other ticks, but not another scale), and the offset text (``1e6``) must be the same.
+   The new PNG must have the stored one's size to within 3 %, and the stored PNG must show the
+   stored SVG's figure (PNG_SHOWS_SVG_RMS, as tests/test_notebooks.py checks for every notebook),
+   so that a PNG swapped with another figure's fails here too.
+
+Figures byte-identical to the stored ones are not rendered at all, and pictures are compared in
+memory (no temporary files).
 
 Any other change fails the cell, and the failure names the notebook, the cell, the output
 and the first value that differs.
@@ -62,7 +74,6 @@ import base64
 import io
 import math
 import re
-import tempfile
 import types
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -101,6 +112,8 @@ def numbers_agree(stored: str, produced: str) -> bool:
     """Rule 3 above, for two printed numbers."""
     a, unit_a, integer_a = parse_number(stored)
     b, unit_b, integer_b = parse_number(produced)
+    if integer_a != integer_b:  # an int64 tensor shown where the code makes float32, or 1 for 1.0
+        return False
     if integer_a and integer_b:
         return stored.lstrip("+") == produced.lstrip("+")
     allowed = RTOL * max(abs(a), abs(b)) + (unit_a + unit_b) / 2
@@ -140,9 +153,46 @@ def compare_text(stored: str, produced: str) -> str | None:
     for position, old, new in zip(positions, stored_numbers, produced_numbers):
         if not numbers_agree(old, new):
             line, text = _line_of(stored, position)
+            if parse_number(old)[2] != parse_number(new)[2]:
+                kinds = ("an integer", "a float") if parse_number(old)[2] else ("a float", "an integer")
+                return (f"line {line}: the number {old} (stored, {kinds[0]}) became {new} (produced, {kinds[1]}): "
+                        f"another type, e.g. another dtype; stored line: {_short(text)!r}")
             return (f"line {line}: the number {old} (stored) became {new} (produced), beyond floating-point "
                     f"noise; stored line: {_short(text)!r}")
     return None
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+CELL_FRAME = re.compile(r"^(?:Cell In\[\d*\], line \d+|Input In \[\d*\])")  # IPython 8.6+ and 9; 8.0-8.5
+OTHER_FRAME = re.compile(r"^File |^\S.*\.py:\d+")
+ARROW = re.compile(r"^-*> ?\s*(\d+)(?: (.*))?$")
+
+
+def cell_lines(traceback: list[str]) -> list[tuple[str, str]]:
+    """(line number, code) of the line each notebook-cell frame of a traceback points at."""
+    found, in_cell = [], False
+    for line in ANSI.sub("", "\n".join(traceback)).splitlines():
+        if CELL_FRAME.match(line):
+            in_cell = True
+        elif OTHER_FRAME.match(line):
+            in_cell = False
+        elif in_cell:
+            arrow = ARROW.match(line)
+            if arrow:
+                found.append((arrow.group(1), (arrow.group(2) or "").rstrip()))
+    return found
+
+
+def compare_traceback(stored: list[str], produced: list[str]) -> str | None:
+    """None when the two tracebacks point at the same lines of the student's cells (rule 2)."""
+    old, new = cell_lines(stored), cell_lines(produced)
+    if not old or not new or old == new:
+        return None  # nothing to compare: another traceback format, or no cell frame
+    for number, ((old_line, old_code), (new_line, new_code)) in enumerate(zip(old, new), start=1):
+        if (old_line, old_code) != (new_line, new_code):
+            return (f"cell frame {number} points at line {old_line} {old_code!r} (stored), "
+                    f"line {new_line} {new_code!r} (produced)")
+    return f"{len(old)} cell frames stored, {len(new)} produced"
 
 
 # ----------------------------------------------------------------------------- figures
@@ -155,24 +205,40 @@ def svg_to_png(svg: str) -> bytes:
     return bytes(resvg_py.svg_to_bytes(svg_string=svg, background="#ffffff", skip_system_fonts=True, dpi=96.0))
 
 
+def _pixels(png: bytes):
+    """A PNG's pixels as ``matplotlib.testing.compare`` loads them: RGB, or RGBA when not opaque."""
+    import numpy as np
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png))
+    if image.mode != "RGB":
+        if image.mode != "RGBA":
+            image = image.convert("RGBA")
+        if image.getextrema()[3][0] == 255:
+            image = image.convert("RGB")
+    return np.asarray(image).astype(np.int16)
+
+
 def picture_rms(stored_png: bytes, produced_png: bytes) -> float:
-    """RMS difference of two PNG pictures on the 0-255 scale (matplotlib.testing.compare)."""
-    from matplotlib.testing.compare import compare_images
+    """RMS difference of two PNG pictures on the 0-255 scale, as ``matplotlib.testing.compare`` computes it.
+
+    In memory: compare_images itself needs two files on disk and writes a third (the diff).
+    """
+    from matplotlib.testing.compare import calculate_rms
     from matplotlib.testing.exceptions import ImageComparisonFailure
 
-    with tempfile.TemporaryDirectory(prefix="d2lhelpers-figure-") as folder:
-        expected, actual = Path(folder, "stored.png"), Path(folder, "produced.png")
-        expected.write_bytes(stored_png)
-        actual.write_bytes(produced_png)
-        try:
-            result = compare_images(str(expected), str(actual), tol=0, in_decorator=True)
-        except ImageComparisonFailure as error:  # e.g. the sizes differ
-            raise ValueError(str(error).replace(folder, "").strip()) from None
-    return 0.0 if result is None else float(result["rms"])
+    if stored_png == produced_png:
+        return 0.0
+    try:
+        return float(calculate_rms(_pixels(stored_png), _pixels(produced_png)))
+    except ImageComparisonFailure as error:  # e.g. the sizes differ
+        raise ValueError(str(error).strip()) from None
 
 
 def compare_picture(mime: str, stored, produced, same_matplotlib: bool = True) -> str | None:
     """None when two figures look the same (rules 4 and 5), else how they differ."""
+    if _joined(stored) == _joined(produced):
+        return None  # byte-identical: nothing to render
     try:
         if not same_matplotlib:
             if mime == "image/svg+xml":
@@ -226,16 +292,15 @@ def _svg_numbers(text: str) -> list[float]:
     return [float(number) for number in SVG_NUMBER.findall(text)]
 
 
-def drawn_data(svg: str) -> list[list[tuple[str, list[tuple[float, float]]]]]:
-    """Per axes of an SVG figure: its drawn elements (kind, points normalized to the axes' box), in order.
+def _svg_root(svg: str):
+    """The parsed SVG, with its comments: matplotlib writes each text it draws as a comment (``<!-- 0.5 -->``)."""
+    parser = ElementTree.XMLParser(target=ElementTree.TreeBuilder(insert_comments=True))
+    return ElementTree.fromstring(svg.encode("utf-8"), parser=parser)
 
-    Ticks, tick labels, text and the legend are left out: they are what another matplotlib
-    release draws differently. The axes' box is its background patch, or the figure for axes
-    drawn without one (``axis('off')``).
-    """
-    root = ElementTree.fromstring(svg.encode("utf-8"))
+
+def _axes_boxes(root):
+    """(axes element, its drawn children, (left, top, width, height) of its box) for each axes."""
     figure = _svg_numbers(root.get("viewBox", "0 0 1 1"))
-    found = []
     for axes in root.iter(f"{SVG}g"):
         if not (axes.get("id") or "").startswith("axes_"):
             continue
@@ -248,7 +313,19 @@ def drawn_data(svg: str) -> list[list[tuple[str, list[tuple[float, float]]]]]:
             if len(xs) >= 8:
                 left, right, top, bottom = min(xs[0::2]), max(xs[0::2]), min(xs[1::2]), max(xs[1::2])
                 children = children[1:]
-        width, height = (right - left) or 1.0, (bottom - top) or 1.0
+        yield axes, children, (left, top, (right - left) or 1.0, (bottom - top) or 1.0)
+
+
+def drawn_data(svg: str, root=None) -> list[list[tuple[str, list[tuple[float, float]]]]]:
+    """Per axes of an SVG figure: its drawn elements (kind, points normalized to the axes' box), in order.
+
+    Ticks, tick labels, text and the legend are left out: they are what another matplotlib
+    release draws differently. The axes' box is its background patch, or the figure for axes
+    drawn without one (``axis('off')``).
+    """
+    root = _svg_root(svg) if root is None else root
+    found = []
+    for axes, children, (left, top, width, height) in _axes_boxes(root):
         elements = []
         for child in children:
             name = child.get("id") or ""
@@ -268,6 +345,109 @@ def drawn_data(svg: str) -> list[list[tuple[str, list[tuple[float, float]]]]]:
     return found
 
 
+def _comments(element) -> list[str]:
+    return [node.text.strip() for node in element.iter() if node.tag is ElementTree.Comment and node.text]
+
+
+def _tick_value(label: str) -> float | None:
+    """The value of a tick label as matplotlib writes it ('0.5', '−2', '$\\mathdefault{10^{3}}$'), or None."""
+    text = label.replace("\u2212", "-").replace("$", "").replace("\\mathdefault", "").replace("{", "").replace("}", "")
+    power = re.fullmatch(r"\s*10\^(-?\d+)\s*", text)
+    if power:
+        return 10.0 ** int(power.group(1))
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _is_offset(text: str) -> bool:
+    """An axis' offset text ('1e6', '+1.5e3', '×10^6' as mathtext), not its label."""
+    bare = re.sub(r"\\mathdefault|\\times|[${}\s×]", "", text).replace("\u2212", "-")
+    return bool(re.fullmatch(r"[-+]?(?:\d+(?:\.\d*)?(?:e[-+]?\d+)?|10\^[-+]?\d+)(?:[-+]\d+(?:\.\d*)?(?:e[-+]?\d+)?)?",
+                             bare))
+
+
+def axis_scales(svg: str, root=None) -> list[dict[str, tuple[str, list[tuple[float, float]], list[str]]]]:
+    """Per axes, per axis: ('x' or 'y', (value, position in the axes' box) of each numbered tick, its offset).
+
+    What drawn_data leaves out, reduced to what another release cannot change: where a value
+    is drawn. The offset is the offset text ('1e6') if the axis has one; the label is left out.
+    """
+    root = _svg_root(svg) if root is None else root
+    found = []
+    for axes, children, (left, top, width, height) in _axes_boxes(root):
+        scales = {}
+        for child in children:
+            name = child.get("id") or ""
+            if not name.startswith("matplotlib.axis_"):
+                continue
+            letter, ticks, texts = "?", [], []
+            for part in child:
+                part_name = part.get("id") or ""
+                if part_name.startswith(("xtick_", "ytick_")):
+                    letter = part_name[0]
+                    mark = next((use for group in part if (group.get("id") or "").startswith("line2d_")
+                                 for use in group.iter(f"{SVG}use")), None)
+                    labels = [text for group in part if (group.get("id") or "").startswith("text_")
+                              for text in _comments(group)]
+                    value = _tick_value(labels[0]) if labels else None
+                    if mark is None or value is None:
+                        continue
+                    if letter == "x":
+                        position = (float(mark.get("x", 0)) - left) / width
+                    else:
+                        position = (float(mark.get("y", 0)) - top) / height
+                    ticks.append((value, position))
+                elif part_name.startswith("text_"):
+                    texts += [text for text in _comments(part) if _is_offset(text)]
+            scales[name] = (letter, ticks, texts)
+        found.append(scales)
+    return found
+
+
+def _scale_of(ticks: list[tuple[float, float]]):
+    """position = slope * f(value) + intercept for the ticks, f the identity (linear) or log10; None if neither fits."""
+    import numpy as np
+
+    values = np.array([value for value, _ in ticks])
+    positions = np.array([position for _, position in ticks])
+    transforms = [("linear", lambda v: v)]
+    if (values > 0).all():
+        transforms.append(("log", np.log10))
+    for kind, transform in transforms:
+        x = transform(values)
+        if np.ptp(x) == 0:
+            continue
+        slope, intercept = np.polyfit(x, positions, 1)
+        if np.max(np.abs(slope * x + intercept - positions)) <= 1e-3:
+            return kind, transform, slope, intercept
+    return None  # too few ticks, or another kind of axis (symlog, dates): not compared
+
+
+def _compare_scales(old, new) -> str | None:
+    """None when every stored tick's value is drawn where the new figure's ticks put it (rule 5)."""
+    for number, (old_axes, new_axes) in enumerate(zip(old, new), start=1):
+        for name in sorted(set(old_axes) & set(new_axes)):
+            (letter, old_ticks, old_texts), (_, new_ticks, new_texts) = old_axes[name], new_axes[name]
+            if old_texts != new_texts:
+                return f"axes {number}, {letter} axis: its offset is {new_texts}, stored {old_texts}"
+            if len(old_ticks) < 2 or len(new_ticks) < 2:
+                continue
+            old_scale, new_scale = _scale_of(old_ticks), _scale_of(new_ticks)
+            if old_scale is None or new_scale is None:
+                continue
+            if old_scale[0] != new_scale[0]:
+                return f"axes {number}, {letter} axis: {new_scale[0]}, stored {old_scale[0]}"
+            _, transform, slope, intercept = new_scale
+            for value, position in old_ticks:
+                drawn = float(slope * transform(value) + intercept)
+                if abs(drawn - position) > DRAWN_TOLERANCE:
+                    return (f"axes {number}, {letter} axis: the value {value:g} is drawn at {drawn:.3f} of the axes, "
+                            f"stored at {position:.3f}: another scale (the data times a factor, or other units?)")
+    return None
+
+
 def _farthest_point(points, others) -> float:
     """The largest distance from a point of ``points`` to the nearest point of ``others``."""
     import numpy as np
@@ -277,8 +457,9 @@ def _farthest_point(points, others) -> float:
 
 
 def compare_drawn(stored: str, produced: str) -> str | None:
-    """None when two SVG figures draw the same data (rule 5), else the first difference."""
-    old, new = drawn_data(stored), drawn_data(produced)
+    """None when two SVG figures draw the same data on the same scales (rule 5), else the first difference."""
+    old_root, new_root = _svg_root(stored), _svg_root(produced)
+    old, new = drawn_data(stored, old_root), drawn_data(produced, new_root)
     if len(old) != len(new):
         return f"the figure has {len(new)} axes, stored {len(old)}"
     for number, (old_elements, new_elements) in enumerate(zip(old, new), start=1):
@@ -295,7 +476,7 @@ def compare_drawn(stored: str, produced: str) -> str | None:
             if distance > DRAWN_TOLERANCE:
                 return (f"axes {number}, element {index} ({kind}) moved by {distance:.3f} of the axes "
                         f"(> {DRAWN_TOLERANCE})")
-    return None
+    return _compare_scales(axis_scales(stored, old_root), axis_scales(produced, new_root))
 
 
 def _joined(value) -> str:
@@ -311,7 +492,8 @@ def fields(output, sanitize) -> list[tuple[str, str, object]]:
         return [(f"{output.get('name')} stream", "text", sanitize(_joined(output.get("text", ""))))]
     if kind == "error":
         return [("error name", "text", output.get("ename", "")),
-                ("error message", "text", sanitize(output.get("evalue", "")))]
+                ("error message", "text", sanitize(output.get("evalue", ""))),
+                ("traceback", "traceback", output.get("traceback", []))]
     found = []
     for mime, value in sorted(output.get("data", {}).items()):
         if mime in IGNORED_TYPES:
@@ -348,10 +530,30 @@ def first_difference(produced: list, stored: list, sanitize=lambda text: text, s
         for (name, kind, old_value), (_, _, new_value) in zip(old_fields, new_fields):
             if kind == "text":
                 problem = compare_text(old_value, new_value)
+            elif kind == "traceback":
+                problem = compare_traceback(old_value, new_value)
             else:
                 problem = compare_picture(kind, old_value, new_value, same_matplotlib)
             if problem:
                 return f"output {number}, {name}: {problem}"
+        if not same_matplotlib:
+            problem = png_shows_svg(old.get("data", {}))
+            if problem:
+                return f"output {number}, image/png: {problem}"
+    return None
+
+
+def png_shows_svg(data: dict) -> str | None:
+    """Under rule 5: None when a stored PNG shows its stored SVG's figure (or there is not both)."""
+    if "image/png" not in data or "image/svg+xml" not in data:
+        return None
+    try:
+        rms = png_against_svg_rms(base64.b64decode(_joined(data["image/png"])), _joined(data["image/svg+xml"]))
+    except Exception as error:
+        return f"the stored PNG cannot be compared with the stored SVG: {type(error).__name__}: {_short(str(error))}"
+    if rms > PNG_SHOWS_SVG_RMS or math.isnan(rms):
+        return (f"the stored PNG does not show the stored SVG's figure (RMS {rms:.1f} > {PNG_SHOWS_SVG_RMS} "
+                "at 120 pixels across): one of them belongs to another figure")
     return None
 
 

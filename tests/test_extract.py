@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from d2lhelpers import extract
+from d2lhelpers import atomic, extract
 from d2lhelpers.__main__ import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -358,13 +358,14 @@ def test_a_module_that_fails_on_import_names_the_cell(books, tmp_path, capsys):
     assert not output.exists()
 
 
-def test_a_library_missing_from_this_python_is_a_warning_not_the_notebooks_fault(books, tmp_path, capsys):
-    """A bare system or pre-commit python without torch can still compare notebooks and saved.py."""
+def test_a_library_missing_from_this_python_on_purpose_is_a_warning_with_without(books, tmp_path, capsys):
+    """A bare system or pre-commit python without torch can still compare notebooks and saved.py: --without."""
     write_notebook(books, "01.ipynb", ["import d2lhelpers_not_installed_anywhere  # @save",
                                        "def one():  # @save\n    return 1"])
     output = tmp_path / "saved.py"
-    assert main(["save", "--notebooks", str(books), "--output", str(output)]) == 0
-    assert main(["save", "--check", "--notebooks", str(books), "--output", str(output)]) == 0
+    without = ["--without", "d2lhelpers_not_installed_anywhere"]
+    assert main(["save", *without, "--notebooks", str(books), "--output", str(output)]) == 0
+    assert main(["save", "--check", *without, "--notebooks", str(books), "--output", str(output)]) == 0
     err = capsys.readouterr().err
     assert "'d2lhelpers_not_installed_anywhere' is not installed in this Python" in err and "text only" in err
     write_notebook(books, "01.ipynb", ["import os.not_a_submodule  # @save"])  # os is installed: a real error
@@ -438,21 +439,21 @@ def test_os_errors_are_one_line_and_exit_2(books, tmp_path, capsys, monkeypatch)
     def read_only_folder(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(extract.tempfile, "mkstemp", read_only_folder)
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", read_only_folder)
     assert main(["save", "--notebooks", str(books), "--output", str(tmp_path / "saved.py")]) == 2
     assert "cannot write into" in capsys.readouterr().err and not (tmp_path / "saved.py").exists()
 
 
 def test_temporary_files_are_hidden_and_ignored_by_git(books, tmp_path, monkeypatch):
     names = []
-    real = extract.tempfile.mkstemp
+    real = atomic.tempfile.mkstemp
 
     def spy(*args, **kwargs):
         handle, name = real(*args, **kwargs)
         names.append(Path(name).name)
         return handle, name
 
-    monkeypatch.setattr(extract.tempfile, "mkstemp", spy)
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", spy)
     saved_once(books, tmp_path)
     assert names and all(name.startswith(".saved.py.") and name.endswith(".tmp") for name in names)
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
@@ -484,3 +485,221 @@ def test_without_ipython_magic_lines_are_blanked_with_a_warning(books, monkeypat
     with pytest.warns(extract.MarkerWarning, match="01.ipynb, cell 1: IPython is not installed"):
         text, _ = extract.build(books)
     assert load_module(text)["f"]() == 1
+
+
+# --- issue 18: save is strict and fast, and never writes over what it must not -------------------
+
+
+def _save(books, output, *extra):
+    return main(["save", *extra, "--notebooks", str(books), "--output", str(output)])
+
+
+def _one_line_error(capsys, *fragments):
+    err = capsys.readouterr().err
+    assert err.startswith("d2lhelpers save: error: ") and err.count("\n") == 1 and "Traceback" not in err, err
+    for fragment in fragments:
+        assert fragment in err, err
+    return err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="hard links and inodes: POSIX")
+def test_save_knows_a_notebook_by_its_inode_not_its_name(books, tmp_path, capsys):
+    notebook = write_notebook(books, "01-calc.ipynb", ["def f():  # @save\n    return 1"])
+    before = notebook.read_bytes()
+    alias = tmp_path / "saved.py"
+    os.link(notebook, alias)  # another name for the same file
+    assert _save(books, alias, "--force") == 2
+    _one_line_error(capsys, "one of the files being read")
+    assert notebook.read_bytes() == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs: POSIX")
+def test_save_never_reads_nor_replaces_a_fifo(books, tmp_path, capsys):
+    import stat
+
+    write_notebook(books, "01.ipynb", ["def f():  # @save\n    return 1"])
+    fifo = tmp_path / "saved.py"
+    os.mkfifo(fifo)
+    for command in (["save", "--force"], ["save", "--check"]):  # reading a FIFO would hang
+        assert main([*command, "--notebooks", str(books), "--output", str(fifo)]) == 2
+        _one_line_error(capsys, "a FIFO")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need extra rights on Windows")
+@pytest.mark.parametrize("dangling", [False, True])
+def test_save_refuses_a_link_and_says_so(books, tmp_path, capsys, dangling):
+    """Trials L01, L03: save used to replace the link and report writing its target."""
+    write_notebook(books, "01.ipynb", ["def f():  # @save\n    return 1"])
+    target = tmp_path / "elsewhere.py"
+    if not dangling:
+        assert _save(books, target) == 0
+    before = target.read_bytes() if not dangling else None
+    write_notebook(books, "01.ipynb", ["def f():  # @save\n    return 2"])
+    link = tmp_path / "saved.py"
+    link.symlink_to(target)
+    assert _save(books, link, "--force") == 2
+    _one_line_error(capsys, "saved.py is a symbolic link (to ", "elsewhere.py")
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert (target.read_bytes() if not dangling else target.exists()) == (before if not dangling else False)
+
+
+def test_an_unreadable_notebooks_folder_is_an_error_not_an_empty_module(books, tmp_path, capsys, monkeypatch):
+    """Trial P06 (a folder without read permission): the helpers used to vanish from saved.py."""
+    write_notebook(books, "01.ipynb", ["def f():  # @save\n    return 1"])
+    output = tmp_path / "saved.py"
+    assert _save(books, output) == 0
+    before = output.read_text()
+
+    def unreadable(path):  # what a folder without read permission does (root reads it anyway)
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(os, "scandir", unreadable)
+    for check in ([], ["--check"]):
+        assert _save(books, output, *check) == 2
+        _one_line_error(capsys, "cannot list the notebooks folder", "Permission denied")
+    assert output.read_text() == before
+
+
+def test_an_empty_notebooks_folder_is_an_error(books, tmp_path, capsys):
+    """Trial P11: a mistyped --notebooks (an empty folder) used to empty saved.py."""
+    write_notebook(books, "01.ipynb", ["def f():  # @save\n    return 1"])
+    output = tmp_path / "saved.py"
+    assert _save(books, output) == 0
+    before = output.read_text()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert _save(empty, output) == 2
+    _one_line_error(capsys, "no notebooks in")
+    assert output.read_text() == before
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need extra rights on Windows")
+@pytest.mark.parametrize("kind", ["dangling", "loop"])
+def test_a_notebook_link_that_leads_nowhere_is_an_error(books, tmp_path, capsys, kind):
+    """Trials L08, L09: its helpers used to vanish silently."""
+    write_notebook(books, "01.ipynb", ["def f():  # @save\n    return 1"])
+    link = books / "02.ipynb"
+    link.symlink_to(tmp_path / "gone.ipynb" if kind == "dangling" else link)
+    assert _save(books, tmp_path / "saved.py") == 2
+    _one_line_error(capsys, "02.ipynb is a symbolic link", "does not exist (or is a loop)")
+
+
+def test_hidden_notebooks_are_not_notebooks(books):
+    """Trial L13: .name.ipynb (an editor's or a sync tool's copy) is not read."""
+    write_notebook(books, "01.ipynb", ["def f():  # @save\n    return 1"])
+    write_notebook(books, ".01.ipynb", ["def f():  # @save\n    return 2"])
+    assert [b.notebook for b in extract.build(books)[1]] == ["notebooks/01.ipynb"]
+
+
+def test_headings_are_parsed_in_linear_time():
+    """Trials RE01, RE03: 10,000 spaces after '# Title' used to take more than 11 minutes."""
+    import time
+
+    started = time.perf_counter()
+    line = "# Title" + " " * 200_000 + "x"
+    assert extract.markdown_headings(line) == [(1, "Title" + " " * 200_000 + "x")]
+    assert not extract._mentions_save("# " * 200_000)  # NEAR_MISS.search: quadratic, 6.8 s at 120 kB
+    assert extract._mentions_save("x = 1  # # @ SAVE")
+    assert time.perf_counter() - started < 5, "quadratic or worse: the old regexes took minutes"
+
+
+@pytest.mark.parametrize("markdown, section", [
+    ("## Real\n\n```python\n# not a heading\n```", "Real"),         # trial DS21
+    ("## Real\n~~~\n# not a heading\n~~~~\n", "Real"),
+    ("## First\n```\n# code\n```\n### Second ##", "Second"),
+    ("## C#", "C#"),                                                  # the old regex said 'C'
+    ("####### seven", "before"),                                      # not a heading
+    ("#nospace", "before"),
+    ("#\tTabbed", "Tabbed"),
+])
+def test_the_section_is_the_last_real_heading(books, markdown, section):
+    write_notebook(books, "01.ipynb", [("md", "# before"), ("md", markdown), "def f():  # @save\n    return 1"])
+    assert extract.build(books)[1][0].section == (section if section != "before" else "before")
+
+
+def test_near_miss_search_agrees_with_the_regex():
+    for text in ["# @save", "#@save", "## @SAVE", "#\n @ save", "x # y @save", "@save", "# x @save", "#  @  Save",
+                 "a@save", "#@ sav", "# # # @", "#\t@save"]:
+        assert extract._mentions_save(text) == bool(extract.NEAR_MISS.search(text)), text
+
+
+def test_an_nbformat_3_notebook_says_so(books):
+    """Trial S05: a real nbformat 3 notebook has worksheets and no cells."""
+    (books / "01-old.ipynb").write_text(json.dumps({"nbformat": 3, "nbformat_minor": 0, "worksheets": []}))
+    with pytest.raises(extract.ExtractError, match="nbformat 3 is not supported"):
+        extract.build(books)
+
+
+@pytest.mark.parametrize("content, message", [
+    ({"cells": [{"cell_type": "code", "source": [1, 2], "metadata": {}}], "metadata": {}, "nbformat": 4},
+     "cell 1: its source is not text"),                                                     # trial S15
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),                                   # trial S18
+])
+def test_broken_cells_are_one_line_and_exit_2(books, tmp_path, capsys, content, message):
+    (books / "01.ipynb").write_text(content if isinstance(content, str) else json.dumps(content))
+    assert _save(books, tmp_path / "saved.py") == 2
+    _one_line_error(capsys, "01.ipynb", message)
+
+
+@pytest.mark.parametrize("body, shown", [
+    ("    import sys\n    sys.exit(0)", "SystemExit: 0"),                  # trial D19: --check used to pass
+    ("    import sys\n    sys.exit(1)", "SystemExit: 1"),
+    ("    raise KeyboardInterrupt", "KeyboardInterrupt"),                  # trial D20
+])
+def test_a_saved_block_that_exits_at_import_is_an_error_naming_its_cell(books, tmp_path, capsys, body, shown):
+    write_notebook(books, "01.ipynb", ["x = 1", f"class Quits:  # @save\n{body}"])
+    other = tmp_path / "other.py"
+    other.write_text("a completely different module\n")
+    for command, output in ((["save"], tmp_path / "saved.py"), (["save", "--check"], tmp_path / "missing.py"),
+                            (["save", "--check"], other)):
+        assert main([*command, "--notebooks", str(books), "--output", str(output)]) == 2
+        _one_line_error(capsys, "01.ipynb, cell 2 ('Quits')", "ends the process when imported", shown)
+    assert not (tmp_path / "saved.py").exists()
+
+
+def test_os_exit_at_import_cannot_end_save_quietly(books, tmp_path):
+    write_notebook(books, "01.ipynb", ["class Quits:  # @save\n    import os\n    os._exit(0)"])
+    result = subprocess.run([sys.executable, "-m", "d2lhelpers", "save", "--check", "--notebooks", str(books),
+                             "--output", str(tmp_path / "missing.py")], capture_output=True, text=True)
+    assert result.returncode == 2 and "os._exit(0)" in result.stderr, result
+
+
+@pytest.mark.parametrize("name", ["handout", "saved", "tracebacks", "lecture", "extract", "atomic", "editions",
+                                  "lecture_mode", "short_tracebacks", "__all__"])
+def test_a_helper_named_like_the_package_itself_is_refused(books, tmp_path, capsys, name):
+    """Trials N01-N04 and D11: d2l.NAME would reach the package's own attribute, not the helper."""
+    kind = "class" if name == "__all__" else "def"
+    write_notebook(books, "01.ipynb", [f"{kind} {name}{'()' if kind == 'def' else ''}:  # @save\n    pass"])
+    assert _save(books, tmp_path / "saved.py") == 2
+    _one_line_error(capsys, f"'{name}' cannot be saved", "01.ipynb, cell 1")
+    assert not (tmp_path / "saved.py").exists()
+
+
+def test_the_package_s_own_modules_may_be_imported_by_name(books):
+    write_notebook(books, "01.ipynb", ["from d2lhelpers import lecture  # @save\nimport warnings  # @save",
+                                       "def f():  # @save\n    return lecture.FIGSIZE_SCALE"])
+    assert load_module(extract.build(books)[0])["f"]() == 1.8
+    write_notebook(books, "01.ipynb", ["import numpy as lecture  # @save"])
+    with pytest.raises(extract.ExtractError, match="'lecture' cannot be saved"):
+        extract.build(books)
+
+
+def test_a_misspelt_import_is_an_error_with_a_suggestion(books, tmp_path, capsys):
+    """Trial Q01: 'import nmupy as np' used to write a module that fails on import, with exit 0."""
+    write_notebook(books, "01.ipynb", ["import nmupy as np  # @save", "def f():  # @save\n    return np.pi"])
+    for check in ([], ["--check"]):
+        assert _save(books, tmp_path / "saved.py", *check) == 2
+        _one_line_error(capsys, "01.ipynb, cell 1", "'nmupy' names no module this Python has",
+                        "did you mean 'numpy'?", "--without nmupy")
+    assert not (tmp_path / "saved.py").exists()
+    assert _save(books, tmp_path / "saved.py", "--without", "torch") == 2  # another module lacked: still an error
+
+
+def test_the_package_s_submodules_are_all_known_to_its_getattr():
+    import pkgutil
+
+    import d2lhelpers
+
+    files = {module.name for module in pkgutil.iter_modules(d2lhelpers.__path__)} - {"__main__"}
+    assert d2lhelpers._SUBMODULES == files

@@ -20,11 +20,21 @@ def test_rewrite_turns_a_crlf_notebook_into_lf(tmp_path):
     assert notebook_files.rewrite([path], lambda _, notebook: notebook, check=True) == []
 
 
-def test_every_tool_write_says_newline():
-    """A text write without newline= writes CRLF on Windows."""
-    for name in ("tools/notebook_files.py", "d2lhelpers/extract.py"):
-        source = (ROOT / name).read_text()
-        writes = source.count("write_text(") + source.count("os.fdopen(")
-        assert writes and source.count('newline="\\n"') >= writes, name
-    handout = (ROOT / "d2lhelpers" / "handout.py").read_text()
-    assert "write_text(" not in handout and "write_atomically(" in handout, "handout writes through extract"
+def test_every_write_goes_through_the_atomic_writer():
+    """One writer for every notebook and generated file (d2lhelpers/atomic.py): bytes, so LF stays LF on Windows.
+
+    No other module of the package or the tools opens a file for writing.
+    """
+    import re
+
+    writes = re.compile(r"\.write_(?:text|bytes)\(|nbformat\.write\(|json\.dump\(|open\([^)]*['\"][wax]b?['\"]|"
+                        r"os\.fdopen\(")
+    files = sorted((ROOT / "d2lhelpers").glob("*.py")) + sorted((ROOT / "tools").glob("*.py"))
+    offenders = [f"{path.relative_to(ROOT)}: {match.group(0)}" for path in files if path.name != "atomic.py"
+                 for match in writes.finditer(path.read_text(encoding="utf-8"))]
+    assert not offenders, offenders
+    atomic = (ROOT / "d2lhelpers" / "atomic.py").read_text(encoding="utf-8")
+    assert 'os.fdopen(handle, "wb")' in atomic and "os.fsync(" in atomic and "os.replace(" in atomic
+    for name in ("d2lhelpers/extract.py", "d2lhelpers/handout.py", "tools/notebook_files.py",
+                 "tools/execute_notebooks.py"):
+        assert "write_atomically(" in (ROOT / name).read_text(encoding="utf-8"), name

@@ -3,7 +3,9 @@
 The rules are unit-tested on printed numbers and texts; then a small notebook is executed,
 copied with one tampering each, and re-run under nbval with the plugin, in one pytest
 process: every tampered copy must fail at the tampered cell, naming it, and the untouched
-and the noisy copies must pass.
+and the noisy copies must pass. Last, every tampering of the adversarial report of issue 18
+(../shared/reviews/tools-adversary.md: 43 that must fail, 7 controls that must pass) is
+compared directly, stored output against produced output, without executing anything.
 """
 
 import base64
@@ -200,6 +202,19 @@ def made_with_another_matplotlib(nb):
     nb.metadata["d2lhelpers"] = {"outputs_made_with": {"matplotlib": "3.0.0"}}
 
 
+def png_of_the_other_figure_only(nb):  # trials NV-E03a/b: under rule 5, only the PNGs swapped
+    nb.cells[3].outputs[0].data["image/png"] = nb.cells[2].outputs[0].data["image/png"]
+
+
+def traceback_of_another_line(nb):  # trial NV-B04: the traceback points at another line of the cell
+    nb.cells[4].outputs[0].traceback = cell_traceback(1, "torch.ones(2) @ torch.ones(2)")
+
+
+def float_printed_as_integer(nb):  # trials NV-A03, NV-C02: a float32 result stored as an int64 one
+    data = nb.cells[5].outputs[0].data
+    data["text/plain"] = data["text/plain"].replace("28.", "28")
+
+
 COPIES = {  # copy: (its tamperings, {the code cell that must fail: what its message must say})
     "untouched": ([], {}),
     "noise": ([float32_noise], {}),
@@ -212,9 +227,13 @@ COPIES = {  # copy: (its tamperings, {the code cell that must fail: what its mes
                         5: "output 1: stored a stdout stream, produced execute_result with text/plain"}),
     # as if made with another matplotlib release: figures compared by their drawn data (rule 5)
     "other_matplotlib": ([made_with_another_matplotlib], {}),
-    "other_matplotlib_tampered": ([made_with_another_matplotlib, svg_of_the_other_figure, number_by_2_percent],
+    "other_matplotlib_tampered": ([made_with_another_matplotlib, svg_of_the_other_figure, number_by_2_percent,
+                                   png_of_the_other_figure_only, traceback_of_another_line, float_printed_as_integer],
                                   {1: "beyond floating-point noise",
-                                   2: "image/svg+xml: axes 1, element 1 (line2d) moved by"}),
+                                   2: "image/svg+xml: axes 1, element 1 (line2d) moved by",
+                                   3: "image/png: the stored PNG does not show the stored SVG's figure",
+                                   4: "traceback: cell frame 1 points at line 1 'torch.ones(2) @ torch.ones(2)'",
+                                   5: "the number 28 (stored, an integer) became 28. (produced, a float)"}),
 }
 
 
@@ -273,3 +292,247 @@ def test_different_stored_figures_draw_different_data():
     alike = [(first, second) for (first, a), (second, b) in itertools.combinations(figures, 2)
              if meaning.compare_drawn(a, b) is None]
     assert not alike, alike
+
+
+# ----------------------------------------------------------------------------- the adversarial report's tamperings
+
+# Each trial of tests/../shared/reviews/tools-adversary.md (issue 18) on the nbval comparison, as a
+# stored output (the tampered one) and the produced one (what the code prints), compared directly.
+
+new = nbformat.v4
+
+
+def result(text, kind="execute_result"):
+    if kind == "execute_result":
+        return new.new_output("execute_result", {"text/plain": text}, execution_count=1)
+    return new.new_output("display_data", {"text/plain": text})
+
+
+def stream(text, name="stdout"):
+    return new.new_output("stream", name=name, text=text)
+
+
+def error(ename, evalue, traceback=()):
+    return new.new_output("error", ename=ename, evalue=evalue, traceback=list(traceback))
+
+
+def cell_traceback(number, code, ename="RuntimeError", evalue="boom"):
+    """A traceback as IPython 9 prints it with d2lhelpers' short tracebacks (one cell frame)."""
+    return ["\x1b[31m---------------------------------------------------------------------------\x1b[39m",
+            f"\x1b[31m{ename}\x1b[39m                              Traceback (most recent call last)",
+            f"\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[3]\x1b[39m\x1b[32m, line {number}\x1b[39m\n"
+            f"\x1b[32m      1\x1b[39m y = x * 2\n\x1b[32m----> \x1b[39m\x1b[32m{number}\x1b[39m {code}\n",
+            f"\x1b[31m{ename}\x1b[39m: {evalue}"]
+
+
+BACKWARD_TWICE = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
+                  "have already been freed).")
+SHAPES = "Mismatch in shape: grad_output[0] has a shape of torch.Size([{}]) and output[0] has a shape of torch.Size([4])."
+
+# trial: (stored outputs, produced outputs, the words the failure must say)
+TEXT_TAMPERINGS = {
+    "NV-A01": ([result("tensor(28.1, grad_fn=<MulBackward0>)")], [result("tensor(28., grad_fn=<MulBackward0>)")],
+               "the number 28.1 (stored) became 28."),
+    "NV-A02": ([stream("that node holds y:       True\nthat node holds x:       False\n")],
+               [stream("that node holds y:       True\nthat node holds x:       True\n")], "line 2 differs"),
+    "NV-A03": ([result("tensor([0, 1, 2, 3])")], [result("tensor([0., 1., 2., 3.])")],
+               "the number 0 (stored, an integer) became 0. (produced, a float)"),
+    "NV-A04": ([error("RuntimeError", BACKWARD_TWICE.replace("second", "third"))],
+               [error("RuntimeError", BACKWARD_TWICE)], "error message: line 1 differs"),
+    "NV-A05": ([], [stream("calls: 1\n")], "0 outputs stored, 1 produced"),
+    "NV-A06": ([result("tensor([True, True, False, True])")], [result("tensor([True, True, True, True])")],
+               "line 1 differs"),
+    "NV-A07": ([new.new_output("execute_result", {"image/png": "iVBORw0KGgo="}, execution_count=1)],
+               [result("tensor([ 0.,  4.,  8., 12.])")], "stored execute_result with image/png"),
+    "NV-A08": ([result("tensor([0.3689, 1.0000, 1.6487, 7.3891])")], [result("tensor([0.3679, 1.0000, 1.6487, 7.3891])")],
+               "the number 0.3689 (stored) became 0.3679"),
+    "NV-A09": ([stream("calls: 2 | gradient it carried: tensor([ 0.,  4.,  8., 12.])\n")],
+               [stream("calls: 1 | gradient it carried: tensor([ 0.,  4.,  8., 12.])\n")], "the number 2 (stored)"),
+    "NV-A10": ([stream("MulBackward1 <- ['DotBackward0', None]\n")], [stream("MulBackward0 <- ['DotBackward0', None]\n")],
+               "line 1 differs"),
+    "NV-A11": ([stream("dy/dx at 0: tensor(2.)\n")], [stream("dy/dx at 0: tensor(-2.)\n")], "the number 2. (stored)"),
+    "NV-A13": ([stream("y: leaf False | grad_fn MulBackward0\nx: leaf True | grad_fn None\n")],
+               [stream("x: leaf True | grad_fn None\ny: leaf False | grad_fn MulBackward0\n")], "line 1 differs"),
+    "NV-A14": ([result("tensor([ 0.,  4.,  8., 12.], dtype=torch.float64)")], [result("tensor([ 0.,  4.,  8., 12.])")],
+               "line 1 differs"),
+    "NV-A15": ([result("tensor([0., 2., 4., 6.])", "display_data")], [result("tensor([0., 2., 4., 6.])")],
+               "stored display_data with text/plain, produced execute_result"),
+    "NV-A16": ([stream("after the first pass:  tensor([ 0.,  8., 16., 24.])\nafter the second pass: tensor([ 0.,  4.,  8., 12.])\n")],
+               [stream("after the first pass:  tensor([ 0.,  4.,  8., 12.])\nafter the second pass: tensor([ 0.,  8., 16., 24.])\n")],
+               "line 1 differs"),
+    "NV-B01": ([result("tensor([  26., 1250.])")], [result("tensor([  26., 1240.])")], "the number 1250. (stored)"),
+    "NV-B02": ([stream("a\nb\nc\nx.grad: tensor(2223.)\n")], [stream("a\nb\nc\nx.grad: tensor(2222.)\n")],
+               "line 4: the number 2223. (stored)"),
+    "NV-B03": ([error("ValueError", "grad can be implicitly created only for scalar outputs")],
+               [error("RuntimeError", "grad can be implicitly created only for scalar outputs")],
+               "error name: line 1 differs: stored 'ValueError', produced 'RuntimeError'"),
+    "NV-B04": ([error("RuntimeError", "grad can be implicitly created only for scalar outputs",
+                      cell_traceback(2, "y.sum().backward()"))],
+               [error("RuntimeError", "grad can be implicitly created only for scalar outputs",
+                      cell_traceback(2, "y.backward()"))],
+               "traceback: cell frame 1 points at line 2 'y.sum().backward()' (stored), line 2 'y.backward()'"),
+    "NV-B05": ([stream("z:\n tensor([[1., 1.]], grad_fn=<AddBackward0>)\n")],
+               [stream("z:\n tensor([[1., 1.],\n        [1., 1.]], grad_fn=<AddBackward0>)\n")], "line 2 differs"),
+    "NV-B06": ([stream("tensor([ 3., 17., 20.], grad_fn=<StackBackward0>)\n")],
+               [stream("tensor([ 3., 17., 20.], grad_fn=<CopySlices>)\n")], "line 1 differs"),
+    "NV-B07": ([result("tensor([1111, 1111])")], [result("tensor([1111., 1111.])")],
+               "the number 1111 (stored, an integer) became 1111. (produced, a float)"),
+    "NV-B08": ([stream("y.sum().backward(): tensor([0., 2., 4., 6.])\n"), stream("y.backward(ones):   tensor([0., 2., 4., 6.])\n")],
+               [stream("y.backward(ones):   tensor([0., 2., 4., 6.])\n"), stream("y.sum().backward(): tensor([0., 2., 4., 6.])\n")],
+               "output 1, stdout stream: line 1 differs"),
+    "NV-B09": ([stream("x.grad is None: True\n", "stderr")], [stream("x.grad is None: True\n")],
+               "output 1: stored a stderr stream, produced a stdout stream"),
+    "NV-B10": ([result("tensor([ 3., 17., 20.], requires_grad=True)")],
+               [result("tensor([ 3., 17., 20.], grad_fn=<StackBackward0>)")], "line 1 differs"),
+    "NV-B11": ([result("tensor([0., 1., 4., 9.01], grad_fn=<MulBackward0>)")],
+               [result("tensor([0., 1., 4., 9.], grad_fn=<MulBackward0>)")], "the number 9.01 (stored) became 9."),
+    "NV-B12": ([stream("one backward of the sum = sum of the 6 per-example gradients\n")],
+               [stream("one backward of the sum = sum of the 5 per-example gradients\n")], "the number 6 (stored)"),
+    "NV-B13": ([result("tensor(3.)"), stream("printed\n")], [stream("printed\n"), result("tensor(3.)")],
+               "output 1: stored execute_result with text/plain, produced a stdout stream"),
+    "NV-B14": ([stream("[1.0, 10.0, 100]\n")], [stream("[1.0, 10.0, 100.0]\n")],
+               "the number 100 (stored, an integer) became 100.0 (produced, a float)"),
+    "NV-B15": ([result("tensor([[ 6.,  2.,  0.],\n        [ 0.,  4.,  2.]])")],
+               [result("tensor([[ 6.,  0.],\n        [ 2.,  4.],\n        [ 0.,  2.]])")], "line 1 differs"),
+    "NV-C01": ([stream("calls: 1.0\n")], [stream("calls: 1\n")],
+               "the number 1.0 (stored, a float) became 1 (produced, an integer)"),
+    "NV-C02": ([result("tensor(28, grad_fn=<MulBackward0>)")], [result("tensor(28., grad_fn=<MulBackward0>)")],
+               "the number 28 (stored, an integer) became 28. (produced, a float)"),
+    "NV-C07": ([result("tensor(-4)")], [result("tensor(-4.)")], "the number -4 (stored, an integer)"),
+    "NV-D01": ([error("RuntimeError", SHAPES.format(3))], [error("RuntimeError", SHAPES.format(4))],
+               "error message: line 1: the number 3 (stored) became 4"),
+    "NV-D02": ([error("RuntimeError", "grad can be implicitly created only for scalar inputs")],
+               [error("RuntimeError", "grad can be implicitly created only for scalar outputs")],
+               "error message: line 1 differs"),
+    "NV-E06": ([result("<Figure size 600x280 with 1 Axes>", "display_data")],
+               [result("<Figure size 600x270 with 1 Axes>", "display_data")], "line 1 differs"),
+}
+TEXT_CONTROLS = {  # floating-point noise: must pass
+    "NV-A12": ([stream("dy/dx at 1: tensor(2.00001)\n")], [stream("dy/dx at 1: tensor(2.)\n")]),
+    "NV-B16": ([result("tensor([-4.00003,  0.0000])")], [result("tensor([-4.,  0.])")]),
+    "NV-C03": ([result("tensor([0.3680, 1.0000, 1.6487, 7.3891])")], [result("tensor([0.3679, 1.0000, 1.6487, 7.3891])")]),
+    "NV-C04": ([result("tensor([9e-07, 1.])")], [result("tensor([0., 1.])")]),
+    "NV-C05": ([result("tensor(12.0001)")], [result("tensor(12.)")]),
+    "NV-C06": ([result("tensor([1.00001, 1.00001, 1.00001, 1.00001])")], [result("tensor([1., 1., 1., 1.])")]),
+    "NV-D03": ([stream("x.grad: tensor(22.0002)\n")], [stream("x.grad: tensor(22.)\n")]),
+}
+
+
+@pytest.mark.parametrize("trial", sorted(TEXT_TAMPERINGS))
+def test_every_text_tampering_of_the_report_fails(trial):
+    stored, produced, says = TEXT_TAMPERINGS[trial]
+    problem = meaning.first_difference(produced, stored)
+    assert problem is not None, f"{trial} passed"
+    assert says in problem, problem
+
+
+@pytest.mark.parametrize("trial", sorted(TEXT_CONTROLS))
+def test_every_control_of_the_report_passes(trial):
+    stored, produced = TEXT_CONTROLS[trial]
+    assert meaning.first_difference(produced, stored) is None
+
+
+def test_a_traceback_is_compared_by_the_students_lines_only():
+    """Colours, IPython's layout and library frames may change; the line of the cell may not."""
+    produced = cell_traceback(2, "y.backward()")
+    plain = [meaning.ANSI.sub("", line) for line in produced]
+    with_a_library_frame = produced[:3] + ["File ~/site-packages/torch/_tensor.py:625, in Tensor.backward(self)\n"
+                                           "--> 625     torch.autograd.backward(\n"] + produced[3:]
+    for stored in (plain, with_a_library_frame, []):
+        assert meaning.compare_traceback(stored, produced) is None
+    assert meaning.cell_lines(produced) == [("2", "y.backward()")]
+    assert meaning.compare_traceback(cell_traceback(3, "y.backward()"), produced)
+
+
+def test_the_stored_tracebacks_show_cell_lines_the_comparison_reads():
+    """The stored tracebacks of the notebooks are in the format cell_lines reads (else B04 would go unseen)."""
+    found = [meaning.cell_lines(output.traceback) for path in NOTEBOOKS
+             for cell in nbformat.read(path, as_version=4).cells for output in cell.get("outputs", [])
+             if output.output_type == "error"]
+    assert found and all(found), found
+
+
+# the figure tamperings: pictures made here, as the inline backend makes them (SVG, and PNG at 'retina', tight box)
+
+def _figure(values, figsize=(3.5, 2.5)):
+    import io
+
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "d2lhelpers"
+    figure, axes = plt.subplots(figsize=figsize)
+    axes.plot(range(len(values)), values, "-")
+    axes.set_xlabel("x")
+    svg, png = io.StringIO(), io.BytesIO()
+    figure.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None})
+    figure.savefig(png, format="png", bbox_inches="tight", dpi=200)  # 'retina': twice figure.dpi
+    plt.close(figure)
+    return {"image/png": base64.b64encode(png.getvalue()).decode(), "image/svg+xml": svg.getvalue(),
+            "text/plain": f"<Figure size {figsize[0] * 100:.0f}x{figsize[1] * 100:.0f} with 1 Axes>"}
+
+
+@pytest.fixture(scope="module")
+def figures():
+    """a and b: two figures of the same size and ticks; wide: another size; a_times_10: a's data, ten times."""
+    return {"a": _figure([0, 1, 2, 3, 4]), "b": _figure([4, 3, 2, 1, 0]), "wide": _figure([0, 1, 4, 9], (6, 2.7)),
+            "a_times_10": _figure([0, 10, 20, 30, 40])}
+
+
+def _display(data):
+    return [new.new_output("display_data", dict(data))]
+
+
+FIGURE_TAMPERINGS = {  # trial: (stored, produced, same matplotlib, the words the failure must say)
+    "NV-E01a": (lambda f: f["b"], lambda f: f["a"], True, "the picture differs from the stored one: RMS"),
+    "NV-E01b": (lambda f: f["a"], lambda f: f["b"], True, "the picture differs from the stored one: RMS"),
+    "NV-E02": (lambda f: {**f["a"], "image/svg+xml": f["wide"]["image/svg+xml"]}, lambda f: f["a"], True,
+               "image/svg+xml: the pictures cannot be compared"),
+    "NV-E03a": (lambda f: {**f["a"], "image/png": f["b"]["image/png"]}, lambda f: f["a"], False,
+                "image/png: the stored PNG does not show the stored SVG's figure"),
+    "NV-E03b": (lambda f: {**f["b"], "image/png": f["a"]["image/png"]}, lambda f: f["b"], False,
+                "image/png: the stored PNG does not show the stored SVG's figure"),
+    "NV-E04": (lambda f: {**f["a"], "image/svg+xml": f["wide"]["image/svg+xml"]}, lambda f: f["a"], False,
+               "image/svg+xml: axes 1"),
+    "NV-E05": (lambda f: {**f["a"], "image/png": f["wide"]["image/png"]}, lambda f: f["a"], True,
+               "image/png: the pictures cannot be compared: ValueError: Image sizes do not match"),
+}
+
+
+@pytest.mark.parametrize("trial", sorted(FIGURE_TAMPERINGS))
+def test_every_figure_tampering_of_the_report_fails(figures, trial):
+    stored, produced, same, says = FIGURE_TAMPERINGS[trial]
+    problem = meaning.first_difference(_display(produced(figures)), _display(stored(figures)), same_matplotlib=same)
+    assert problem is not None, f"{trial} passed"
+    assert says in problem, problem
+
+
+def test_the_tamperings_are_43_and_the_controls_7():
+    assert len(TEXT_TAMPERINGS) + len(FIGURE_TAMPERINGS) == 43 and len(TEXT_CONTROLS) == 7
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_the_same_figure_passes_under_both_rules(figures, same):
+    again = _figure([0, 1, 2, 3, 4])
+    assert meaning.first_difference(_display(again), _display(figures["a"]), same_matplotlib=same) is None
+
+
+def test_a_figure_with_data_ten_times_larger_fails_under_rule_5(figures):
+    """Trial FG06: drawn data are normalized to the axes, so only the ticks show the scale."""
+    problem = meaning.compare_drawn(figures["a"]["image/svg+xml"], figures["a_times_10"]["image/svg+xml"])
+    assert problem and "another scale" in problem, problem
+
+
+def test_picture_rms_is_matplotlibs_without_files(figures):
+    """The comparison in memory gives what matplotlib.testing.compare.compare_images gives on files."""
+    import tempfile
+    from pathlib import Path
+
+    from matplotlib.testing.compare import compare_images
+
+    first, second = (base64.b64decode(figures[name]["image/png"]) for name in ("a", "b"))
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "a.png").write_bytes(first)
+        Path(folder, "b.png").write_bytes(second)
+        reference = compare_images(str(Path(folder, "a.png")), str(Path(folder, "b.png")), tol=0, in_decorator=True)
+    assert meaning.picture_rms(first, second) == pytest.approx(reference["rms"], rel=1e-9)
+    assert meaning.picture_rms(first, first) == 0.0

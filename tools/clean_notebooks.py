@@ -1,15 +1,18 @@
 """Drop volatile metadata from notebooks, so an unchanged notebook leaves `git diff` empty.
 
-    python tools/clean_notebooks.py                        # every notebook in notebooks/en/
+    python tools/clean_notebooks.py                        # every notebook of every edition
     python tools/clean_notebooks.py notebooks/en/01-calculus.ipynb
     python tools/clean_notebooks.py --check                # exit 1 if any would change
 
 Removed: execution timings (JupyterLab's `execution` and the old `ExecuteTime` cell
 metadata), the Python patch version in `language_info`, widget state (random model
-ids, meaningless without a kernel) and widget views in outputs. Kept: every output,
-tag, slide type and the recorded library versions. Used by pre-commit and by
-tools/execute_notebooks.py. Exits 1 when it changed (or, with --check, would change)
-a file, as pre-commit hooks do.
+ids, meaningless without a kernel) and widget views in outputs: the view itself, an
+output keeping its static text and image fallbacks (an output that was only a view goes).
+These, with `kernelspec` (set to the one kernel of the collection), are what this tool
+owns; it keeps everything else: every other output, tag, slide type, cell and metadata key
+and the recorded library versions. Used by pre-commit and by tools/execute_notebooks.py.
+Writes are atomic (tools/notebook_files.py). Exits 1 when it changed (or, with --check,
+would change) a file, as pre-commit hooks do; 2 on an error, naming the file.
 """
 
 from __future__ import annotations
@@ -35,7 +38,15 @@ def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("ExecuteTime", None)
         if cell.cell_type == "code":
-            cell.outputs = [output for output in cell.outputs if WIDGET_VIEW not in output.get("data", {})]
+            kept = []
+            for output in cell.outputs:
+                data = output.get("data", {})
+                if WIDGET_VIEW in data:
+                    del data[WIDGET_VIEW]
+                    if not data:
+                        continue  # the output was only a widget view
+                kept.append(output)
+            cell.outputs = kept
     return notebook
 
 

@@ -1,16 +1,20 @@
 """Re-execute notebooks top to bottom in a fresh kernel and store their outputs.
 
-    python tools/execute_notebooks.py                 # every notebook in notebooks/en/
+    python tools/execute_notebooks.py                 # every notebook of every edition
     python tools/execute_notebooks.py notebooks/en/01-calculus.ipynb
 
 Each notebook runs in its own folder, like nbval and JupyterLab run it. Cells
-tagged ``raises-exception`` may fail; any other error stops the run and the
-notebook file is left untouched. Volatile metadata (execution timings, the
+tagged ``raises-exception`` may fail; any other error stops that notebook and its
+file is left untouched, and the run goes on with the next notebook. The notebook is
+written atomically (``d2lhelpers.atomic``: a temporary file, fsync, rename), so a full
+disk or a crash while writing leaves the old file whole. Exit 0 when every notebook
+was executed and written, 1 when a cell failed, 2 when a notebook could not be read
+or written (each named in one line). Volatile metadata (execution timings, the
 Python patch version, widget state with its random ids) is dropped, so that
 re-executing an unchanged notebook leaves ``git diff`` empty apart from cells
 whose output really varies (timings, tagged ``nbval-ignore-output``). The
 versions of torch, numpy and matplotlib that made the outputs are recorded in
-the notebook's metadata (``d2lhelpers.outputs_made_with``).
+the notebook's metadata (``d2lhelpers.outputs_made_with``); any other key there is kept.
 """
 
 from __future__ import annotations
@@ -25,6 +29,10 @@ from nbclient.exceptions import CellExecutionError
 
 from clean_notebooks import clean  # tools/ is on sys.path when this file runs as a script
 from notebook_files import notebook_paths
+
+from d2lhelpers.atomic import WriteError, write_atomically
+from d2lhelpers.extract import ExtractError, read_nbformat
+
 RECORDED = ("torch", "numpy", "matplotlib")  # the libraries whose versions shape stored outputs
 
 
@@ -36,11 +44,14 @@ def library_versions() -> dict:
 
 
 def record_versions(notebook: nbformat.NotebookNode) -> None:
-    notebook.metadata["d2lhelpers"] = {"outputs_made_with": library_versions()}
+    record = notebook.metadata.get("d2lhelpers")
+    if not isinstance(record, dict):
+        record = notebook.metadata["d2lhelpers"] = {}
+    record["outputs_made_with"] = library_versions()
 
 
 def execute(path: Path, timeout: int) -> None:
-    notebook = nbformat.read(path, as_version=4)
+    notebook = read_nbformat(path)
     client = NotebookClient(
         notebook,
         timeout=timeout,
@@ -52,7 +63,7 @@ def execute(path: Path, timeout: int) -> None:
     clean(notebook)
     record_versions(notebook)
     nbformat.validate(notebook)
-    nbformat.write(notebook, path)
+    write_atomically(path, nbformat.writes(notebook) + "\n", links="follow")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,19 +72,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell (default: %(default)s)")
     args = parser.parse_args(argv)
     paths = args.notebooks or notebook_paths()
-    failed = 0
+    failed = broken = 0
     for path in paths:
         try:
             execute(path, args.timeout)
         except CellExecutionError as error:
             failed += 1
             print(f"{path}: a cell failed, the notebook was not written:\n{error}", file=sys.stderr)
+        except (ExtractError, WriteError) as error:
+            broken += 1
+            print(f"{error}; the notebook file is left untouched", file=sys.stderr)
         except (OSError, nbformat.ValidationError) as error:
-            failed += 1
-            print(f"{path}: {error}", file=sys.stderr)
+            broken += 1
+            print(f"{path}: {error}; the notebook file is left untouched", file=sys.stderr)
         else:
             print(f"executed {path}")
-    return 1 if failed else 0
+    return 2 if broken else 1 if failed else 0
 
 
 if __name__ == "__main__":
