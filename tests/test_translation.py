@@ -188,3 +188,15 @@ def test_both_editions_style_their_slides_alike():
     english, chinese = ROOT / "notebooks" / "en" / "rise.css", translation.CHINESE / "rise.css"
     assert chinese.exists(), "notebooks/zh-CN/rise.css is missing: copy notebooks/en/rise.css"
     assert chinese.read_bytes() == english.read_bytes(), "notebooks/zh-CN/rise.css differs from notebooks/en/rise.css"
+
+
+def test_a_line_break_inside_a_chinese_paragraph_is_found_and_joined():
+    text = "第一行在这里\n接着写，用\n`x`\nand `y` 的导数。\n\n- 列表项\n- 第二项\n\n$$\na\nb\n$$\n| 表 | 格 |\n|---|---|"
+    assert translation.soft_breaks(text) == [1, 2]  # not line 3: "`x`" then "and", a space either way
+    assert translation.without_soft_breaks(text).startswith("第一行在这里接着写，用`x`\nand `y` 的导数。\n\n- 列表项\n- 第二项\n")
+    assert translation.soft_breaks("English only\nacross two lines") == []
+    english = english_notebook()
+    chinese = translated(english)
+    chinese.cells[1].source = "# 标题\n\n标量的\n梯度。"
+    assert any("line 3 ends in a line break inside a Chinese paragraph" in line
+               for line in translation.problems(english, chinese, "01-x.ipynb"))

@@ -5,6 +5,7 @@
     python tools/translation.py status               # list every cell that needs (re-)translating; exit 1 if any
     python tools/translation.py accept notebooks/zh-CN/02-backward.ipynb 14 15   # cells 14 and 15 are translated
     python tools/translation.py accept notebooks/zh-CN/02-backward.ipynb --all
+    python tools/translation.py join-lines           # each Chinese paragraph on one line (a break renders as a space)
 
 ``notebooks/zh-CN/NN-name.ipynb`` translates ``notebooks/en/NN-name.ipynb``. The two are twins:
 
@@ -134,6 +135,47 @@ def translated_outputs(outputs: list, english: list[str], chinese: list[str]) ->
                 lines.append(line)
             output["traceback"] = lines
     return result
+
+
+# ----------------------------------------------------------------------------- Chinese line breaks
+
+CJK_CHARACTER = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|\||>|```|~~~|\$\$|$)")
+
+
+def soft_breaks(markdown: str) -> list[int]:
+    """Lines (1-based) that end in a line break inside a Chinese paragraph.
+
+    Markdown turns such a break into a space, which Chinese text does not have ("而不是由 cos x"),
+    so a Chinese paragraph is written on one line. Breaks inside code blocks and display maths,
+    before a list item, a heading, a table row or a blank line, and after a table row, stay.
+    """
+    lines = markdown.split("\n")
+    found, fenced, maths = [], False, False
+    for number, (line, following) in enumerate(zip(lines, lines[1:]), start=1):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fenced = not fenced
+        if stripped.count("$$") % 2:
+            maths = not maths
+        if fenced or maths or not stripped or stripped.startswith(("|", "#")) or BLOCK_START.match(following):
+            continue
+        if CJK_CHARACTER.match(stripped[-1]) or CJK_CHARACTER.match(following.strip()[0]):
+            found.append(number)
+    return found
+
+
+def without_soft_breaks(markdown: str) -> str:
+    """The markdown with every line break of ``soft_breaks`` removed (the lines joined, no space)."""
+    lines = markdown.split("\n")
+    joined = set(soft_breaks(markdown))
+    out = []
+    for number, line in enumerate(lines, start=1):
+        if out and number - 1 in joined:
+            out[-1] = out[-1].rstrip() + line.strip()
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 # ----------------------------------------------------------------------------- fingerprints
@@ -300,6 +342,12 @@ def problems(english, chinese, name: str) -> list[str]:
             found += _code_problems(source_cell, cell, label)
         if NAVIGATION in tags(source_cell):
             continue
+        if cell.cell_type == "markdown":
+            breaks = soft_breaks(cell.source)
+            if breaks:
+                found.append(f"{label}: line {breaks[0]} ends in a line break inside a Chinese paragraph, which "
+                             "renders as a space; write the paragraph on one line "
+                             "(python tools/translation.py join-lines fixes every cell)")
         stamped, current = record(cell), fingerprint(source_cell)
         if stamped is None and translatable_text(source_cell):
             found.append(f"{label}: not translated yet (English cell {index})")
@@ -407,6 +455,20 @@ def accept(chinese_path: Path, cells: list[str], every: bool) -> int:
     return 0
 
 
+def join_lines(paths: list[Path]) -> int:
+    for path in paths:
+        notebook = read(path)
+        changed = 0
+        for cell in notebook.cells:
+            if cell.cell_type == "markdown" and NAVIGATION not in tags(cell) and soft_breaks(cell.source):
+                cell.source = without_soft_breaks(cell.source)
+                changed += 1
+        if changed:
+            _write(path, notebook)
+        print(f"{path.name}: {changed} cells joined into one line a paragraph")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -419,8 +481,12 @@ def main(argv: list[str] | None = None) -> int:
     accept_parser.add_argument("notebook", type=Path, help="a notebook in notebooks/zh-CN/")
     accept_parser.add_argument("cells", nargs="*", help="1-based cell numbers or cell ids")
     accept_parser.add_argument("--all", action="store_true", help="every cell of the notebook")
+    join_parser = commands.add_parser("join-lines", help="write each Chinese paragraph on one line")
+    join_parser.add_argument("notebooks", nargs="*", type=Path, help="Chinese notebooks (default: all)")
     args = parser.parse_args(argv)
     try:
+        if args.command == "join-lines":
+            return join_lines(args.notebooks or sorted(CHINESE.glob("*.ipynb")))
         if args.command == "accept":
             if not args.cells and not args.all:
                 parser.error("name the cells, or pass --all")
