@@ -25,7 +25,7 @@ warnings.filterwarnings("ignore", message="`torch.jit.script` is deprecated", ca
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"atomic", "decks", "editions", "extract", "graph_drawing", "handout", "lecture", "saved", "tracebacks"}  # modules, never looked up in saved
+_SUBMODULES = {"atomic", "decks", "editions", "extract", "graph_drawing", "handout", "lecture", "plotting", "saved", "tracebacks"}  # modules, never looked up in saved
 
 
 from . import lecture  # noqa: E402  (light: imports matplotlib only when used)

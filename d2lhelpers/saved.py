@@ -5,13 +5,12 @@ cell marked ``# @save`` in the notebook named in the docstring, run it, then run
 ``python -m d2lhelpers save``. ``python -m d2lhelpers save --check`` (part of the
 test suite) fails while this file and the notebooks disagree.
 """
-# d2lhelpers-save sha256=e4f36048d2144eceb1c01cb9afdeb3baaa5a9da520fe20640594d827d8ee276d
+# d2lhelpers-save sha256=682dcb1f0d511c8d045766bc9a15a0c12e9689389ece28992998574360a54db1
 
-import sys
 import numpy as np
 import torch
 from matplotlib import pyplot as plt
-from d2lhelpers import lecture
+from d2lhelpers import plotting
 from d2lhelpers.graph_drawing import draw_layout, graph_layout, tensor_labels
 
 
@@ -27,29 +26,18 @@ __all__ = [
 def use_svg_display():
     """Use the svg format to display a plot in Jupyter.
 
-    A PNG copy (at twice the resolution) goes with every SVG, for JupyterLab views
-    of untrusted notebooks, which show no SVG. The SVG has fixed ids and no date,
-    so re-running a notebook reproduces it exactly.
-
     Defined in notebooks/en/01-calculus.ipynb, section "Plotting helpers".
     """
-    plt.rcParams['svg.hashsalt'] = 'd2lhelpers'
-    if 'IPython' not in sys.modules:  # a plain Python script: no notebook display
-        return
-    from IPython import get_ipython
-    if get_ipython() is None:
-        return
-    from matplotlib_inline import backend_inline
-    backend_inline.set_matplotlib_formats('svg', 'retina', metadata={'Date': None})
+    plotting.set_matplotlib_formats('svg')
 
 
 def set_figsize(figsize=(3.5, 2.5)):
-    """Set the figure size for matplotlib (enlarged in lecture mode, d2l.lecture_mode()).
+    """Set the figure size for matplotlib.
 
     Defined in notebooks/en/01-calculus.ipynb, section "Plotting helpers".
     """
     use_svg_display()
-    plt.rcParams['figure.figsize'] = list(lecture.scaled(figsize))
+    plt.rcParams['figure.figsize'] = plotting.figure_size(figsize)
 
 
 def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
@@ -57,6 +45,7 @@ def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
 
     Defined in notebooks/en/01-calculus.ipynb, section "Plotting helpers".
     """
+    plotting.check_axes('set_axes', axes, xlim, ylim, legend)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
     axes.set_xscale(xscale)
@@ -73,62 +62,25 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None,
          fmts=('-', 'm--', 'g-.', 'r:'), figsize=(3.5, 2.5), axes=None):
     """Plot data points.
 
-    X, Y: one series (1-D tensor, array, list, range or generator of numbers) or a
-    list/tuple of series. With Y=None the series in X are the y-values, drawn against
-    their index. Line formats in fmts are used in turn and repeat when there are more
-    series. figsize=None keeps the current figure size.
+    X, Y: one series (a 1-D tensor, array or list) or a list of series. With Y=None the
+    series in X are drawn against their index. figsize=None keeps the current size.
 
     Defined in notebooks/en/01-calculus.ipynb, section "Plotting helpers".
     """
-    def has_one_axis(data):  # a single series rather than a collection of them
-        if hasattr(data, 'ndim'):
-            return data.ndim == 1
-        return (isinstance(data, (list, tuple, range)) and len(data) > 0
-                and (np.isscalar(data[0]) or getattr(data[0], 'ndim', None) == 0))
-
-    def as_array(series):  # tensors may require grad or live on a GPU
-        if isinstance(series, torch.Tensor):
-            return series.detach().cpu().numpy()
-        if isinstance(series, (list, tuple)) and any(isinstance(v, torch.Tensor) for v in series):
-            return np.array([as_array(v) for v in series])  # e.g. a list of 0-d tensors
-        return np.asarray(series)
-
-    if not hasattr(X, '__len__'):  # a generator: read it once, as a list
-        X = list(X)
-    if Y is not None and not hasattr(Y, '__len__'):
-        Y = list(Y)
-    X = [X] if has_one_axis(X) else list(X)
-    if Y is None:
-        X, Y = [None] * len(X), X
-    else:
-        Y = [Y] if has_one_axis(Y) else list(Y)
-        if len(X) == 1:
-            X = X * len(Y)
-        elif len(X) != len(Y):
-            raise ValueError(f'plot: got {len(X)} x-series for {len(Y)} y-series; '
-                             'pass one x-series, or one for each y-series')
-    fmts = (fmts,) if isinstance(fmts, str) else fmts
-    if not fmts:
-        raise ValueError("plot: fmts is empty; give at least one line format, e.g. fmts=('-',)")
-
+    curves = plotting.curves(X, Y, fmts)  # a list of (x, y, fmt)
+    plotting.check_axes('plot', axes, xlim, ylim, legend)
     if figsize is None:
-        use_svg_display()  # keep the current figure size
+        use_svg_display()
     else:
         set_figsize(figsize)
     if axes is None:
         axes = plt.gca()
     axes.cla()
-    for i, (x, y) in enumerate(zip(X, Y)):
-        fmt = fmts[i % len(fmts)]
-        y = as_array(y)
+    for x, y, fmt in curves:
         if x is None:
             axes.plot(y, fmt)
-            continue
-        x = as_array(x)
-        if len(x) != len(y):
-            raise ValueError(f'plot: series {i} has {len(x)} x-values '
-                             f'but {len(y)} y-values')
-        axes.plot(x, y, fmt)
+        else:
+            axes.plot(x, y, fmt)
     set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
 
 

@@ -241,8 +241,82 @@ def test_star_import_gives_the_helpers_and_not_the_modules_they_use():
     names = eval(result.stdout)
     for helper in ("plot", "set_axes", "set_figsize", "use_svg_display", "draw_graph", "lecture_mode"):
         assert helper in names, helper
-    assert not {"sys", "np", "torch", "plt", "lecture"} & set(names), names
+    assert not {"sys", "np", "torch", "plt", "lecture", "plotting"} & set(names), names
     assert d2l.plt and d2l.np and d2l.torch, "still reachable as d2l.plt, as in d2l"
+
+
+# --- the plot-argument defects of the adversarial review (tools-adversary.md, by its ids): a wrong
+# argument is one line naming it, raised before anything is drawn (d2lhelpers.plotting) ---
+
+
+def a_wrong_legend(legend):
+    axes = d2l.plt.gca()
+    return d2l.set_axes(axes, "x", "y", None, None, "linear", "linear", legend)
+
+
+WRONG_ARGUMENTS = {
+    "PL13 X is a str": (lambda: d2l.plot("abc"), TypeError, r"plot: X is a str, not a series of values"),
+    "PL14 Y is a str": (lambda: d2l.plot([1, 2, 3, 4, 5], "abcde"), TypeError, r"plot: Y is a str, not a series"),
+    "PL15 X is None": (lambda: d2l.plot(None), TypeError, r"plot: X is None; pass the values to draw"),
+    "PL20 X is a 0-d tensor": (lambda: d2l.plot(torch.tensor(3.0)), ValueError, r"plot: X is a single number \(Tensor\)"),
+    "PL21 X and Y are 0-d tensors": (lambda: d2l.plot(torch.tensor(1.0), torch.tensor(2.0)), ValueError,
+                                     r"plot: X is a single number"),
+    "PL30 X is a dict": (lambda: d2l.plot({"a": 1.0, "b": 2.0}), TypeError,
+                         r"plot: X is a dict, .*e\.g\. list\(X\.values\(\)\)"),
+    "PL40 xlim is a str": (lambda: d2l.plot([1, 2], xlim="abc"), TypeError,
+                           r"plot: xlim must be None or \(low, high\), got 'abc'"),
+    "PL46 figsize too large to draw": (lambda: d2l.plot([1, 2], figsize=(1e6, 1e6)), ValueError,
+                                       r"set_figsize: figsize \(1e\+06, 1e\+06\) is too large to draw: at most"),
+    "PL49 axes is a str": (lambda: d2l.plot([1, 2], axes="notanaxes"), TypeError,
+                           r"plot: axes must be a matplotlib Axes or None .*got str"),
+    "PL59 X is a 0-d array": (lambda: d2l.plot(np.array(5.0)), ValueError, r"plot: X is a single number \(ndarray\)"),
+    "SA04 set_axes legend is an int": (lambda: a_wrong_legend(5), TypeError,
+                                       r"set_axes: legend must be a list of labels, one per curve, got int"),
+    "SF03 set_figsize(None)": (lambda: d2l.set_figsize(None), TypeError,
+                               r"set_figsize: figsize must be \(width, height\) in inches, got None"),
+    "SF04 set_figsize(5)": (lambda: d2l.set_figsize(5), TypeError, r"set_figsize: figsize must be .*, got 5"),
+    "a series in the list is None": (lambda: d2l.plot([0, 1], [[1, 2], None]), TypeError, r"plot: Y\[1\] is None"),
+    "a series in the list is a number": (lambda: d2l.plot([[1, 2], 3]), ValueError, r"plot: X\[1\] is a single number"),
+    "Y is a set": (lambda: d2l.plot([1, 2], {1, 2}), TypeError, r"plot: Y is a set"),
+    "X is an int": (lambda: d2l.plot(7), ValueError, r"plot: X is a single number \(int\)"),
+    "ylim of three values": (lambda: d2l.plot([1, 2], ylim=(0, 1, 2)), ValueError,
+                             r"plot: ylim must be None or \(low, high\), got 3 values"),
+    "fmts is a number": (lambda: d2l.plot([1, 2], fmts=3), TypeError, r"plot: fmts must be a line format"),
+    "set_axes without an Axes": (lambda: d2l.set_axes(None, "x", "y", None, None, "linear", "linear", None),
+                                 TypeError, r"set_axes: axes must be a matplotlib Axes \(e\.g\."),
+}
+
+
+@pytest.mark.parametrize("name", WRONG_ARGUMENTS)
+def test_a_wrong_argument_is_one_line_naming_it_and_draws_nothing(name):
+    call, error, message = WRONG_ARGUMENTS[name]
+    d2l.plt.close("all")
+    d2l.plot([1.0, 2.0, 3.0])  # the figure a failed call must leave alone
+    with pytest.raises(error, match="^" + message) as raised:
+        call()
+    assert "\n" not in str(raised.value)
+    assert raised.traceback[-1].frame.code.path.name == "plotting.py", "raised deep inside a library"
+    assert lines_of(d2l.plt.gca()) == [([0, 1, 2], [1.0, 2.0, 3.0])], "drew before it checked"
+    d2l.plt.rcParams["figure.figsize"] = [3.5, 2.5]
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float8_e4m3fn, torch.float16])
+def test_pl51_floats_numpy_cannot_hold_are_drawn_as_float32(dtype):
+    # bfloat16 raised torch's "Got unsupported ScalarType BFloat16"
+    d2l.plot(torch.tensor([1.0, 2.0, 0.5], dtype=dtype, requires_grad=dtype != torch.float8_e4m3fn))
+    assert lines_of(d2l.plt.gca()) == [([0, 1, 2], [1.0, 2.0, 0.5])]
+
+
+def test_a_list_of_strings_is_still_one_series_of_categories():
+    d2l.plot([0, 1, 2], ["low", "mid", "high"])
+    (line,) = d2l.plt.gca().get_lines()
+    assert len(line.get_xdata()) == 3
+
+
+def test_a_large_figure_that_can_be_drawn_is_accepted():
+    d2l.set_figsize((40, 3))
+    assert tuple(d2l.plt.rcParams["figure.figsize"]) == (40, 3)
+    d2l.set_figsize()
 
 
 ODD_INPUTS = {  # what d2l 1.0.3 does with each (checked below), and what we do (tests above)
