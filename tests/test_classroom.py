@@ -268,9 +268,21 @@ def test_lecture_mode_leaves_what_it_cannot_scale_to_matplotlib(lecture, figsize
 
 @pytest.mark.parametrize("figsize", [(3,), "big", (1, 2, 3), None, 5])
 def test_a_figure_size_that_is_not_one_is_named_in_one_message(figsize):
-    """Trials PL47, PL48, SF06: 'not enough values to unpack' from lecture.scaled."""
-    with pytest.raises(ValueError, match=r"figsize must be \(width, height\) in inches.*got "):
+    """Trials PL47, PL48, SF06 (and SF03, SF04): 'not enough values to unpack' from lecture.scaled.
+
+    set_figsize names the argument itself (a TypeError for what is not a pair at all); lecture
+    mode's scaled() does the same for any figure size it is given.
+    """
+    from d2lhelpers import lecture
+
+    with pytest.raises((TypeError, ValueError), match=r"figsize must be \(width, height\) in inches.*got "):
         d2l.set_figsize(figsize)
+    with pytest.raises(ValueError, match=r"figsize must be \(width, height\) in inches.*got "):
+        lecture.lecture_mode(True)
+        try:
+            lecture.scaled(figsize)
+        finally:
+            lecture.lecture_mode(False)
 
 
 def test_reloading_lecture_mode_does_not_scale_twice():
