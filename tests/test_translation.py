@@ -200,3 +200,18 @@ def test_a_line_break_inside_a_chinese_paragraph_is_found_and_joined():
     chinese.cells[1].source = "# 标题\n\n标量的\n梯度。"
     assert any("line 3 ends in a line break inside a Chinese paragraph" in line
                for line in translation.problems(english, chinese, "01-x.ipynb"))
+
+
+def test_an_untouched_english_copy_follows_the_english_and_an_edited_one_is_kept():
+    english = english_notebook()
+    chinese, _ = translation.synced(english)
+    english.cells[1].source = "# Title\n\nThe gradient of a scalar, revised."
+    resynced, work = translation.synced(english, chinese)
+    assert resynced.cells[1].source == english.cells[1].source  # nobody translated it yet: it follows
+    assert (2, "cell-1", "not translated yet") in work
+    resynced.cells[1].source = "# 标题\n\n翻译到一半"  # a translator's unfinished work
+    english.cells[1].source = "# Title\n\nRevised again."
+    kept, _ = translation.synced(english, resynced)
+    assert kept.cells[1].source == "# 标题\n\n翻译到一半"
+    translation.set_record(kept.cells[1], translation.fingerprint(english.cells[1]))
+    assert "copied_from" not in kept.cells[1].metadata.get("d2lhelpers", {})

@@ -27,7 +27,8 @@ named until translated.
 
 ``sync`` rebuilds each Chinese notebook from its English twin: code, outputs, execution counts,
 cell and notebook metadata come from English; the Chinese text of every cell stays as it is
-(a stale one too, for the translator to revise); a cell deleted in English is deleted; a code
+(a stale one too, for the translator to revise), while a cell still holding the untouched English
+copy that sync made follows its English cell; a cell deleted in English is deleted; a code
 cell whose comments are current gets the new code with its translated comments. It never
 touches Chinese prose, and it prints what needs translating. ``accept`` records that a
 translator brought the named cells up to date with the current English.
@@ -56,6 +57,7 @@ ENGLISH = ROOT / "notebooks" / "en"
 CHINESE = ROOT / "notebooks" / "zh-CN"
 EDITION = "zh-CN"
 RECORD = "translated_from"
+COPY = "copied_from"  # an English cell's text, copied untranslated: refreshed while nobody edits it
 NAVIGATION = "navigation"
 # labels that tools/solutions.py writes in each language: not translated by hand, not fingerprinted
 SOLUTION_LABEL = re.compile(r"^(?:# )?(?:Solution to exercise \d+ \(click to expand\)|Solution \(click to expand\)"
@@ -199,26 +201,33 @@ def fingerprint(cell) -> str:
     return hashlib.sha256(translatable_text(cell).encode("utf-8")).hexdigest()[:16]
 
 
-def record(cell) -> str | None:
-    return cell.get("metadata", {}).get("d2lhelpers", {}).get(RECORD)
-
-
-def set_record(cell, value: str | None) -> None:
+def _set_own(cell, key: str, value) -> None:
     own = dict(cell.metadata.get("d2lhelpers", {}))
     if value is None:
-        own.pop(RECORD, None)
+        own.pop(key, None)
     else:
-        own[RECORD] = value
+        own[key] = value
     if own:
         cell.metadata["d2lhelpers"] = own
     else:
         cell.metadata.pop("d2lhelpers", None)
 
 
+def record(cell) -> str | None:
+    return cell.get("metadata", {}).get("d2lhelpers", {}).get(RECORD)
+
+
+def set_record(cell, value: str | None) -> None:
+    _set_own(cell, RECORD, value)
+    if value is not None:
+        _set_own(cell, COPY, None)  # translated: no longer a copy
+
+
 def _metadata_without_record(cell) -> dict:
     metadata = copy.deepcopy(dict(cell.get("metadata", {})))
     own = dict(metadata.get("d2lhelpers", {}))
     own.pop(RECORD, None)
+    own.pop(COPY, None)
     if own:
         metadata["d2lhelpers"] = own
     else:
@@ -263,9 +272,14 @@ def synced(english, chinese=None):
             cells.append(cell)
             continue
         current = fingerprint(source_cell)
-        if twin is None:
-            why = "new in English: not translated yet"
+        untouched_copy = (twin is not None and record(twin) is None
+                          and twin.get("metadata", {}).get("d2lhelpers", {}).get(COPY) == fingerprint(twin))
+        if twin is None or untouched_copy:
+            # an English copy to translate; while nobody has edited it, it follows the English
+            why = "new in English: not translated yet" if twin is None else "not translated yet"
             set_record(cell, current if not translatable_text(source_cell) else None)
+            if translatable_text(source_cell):
+                _set_own(cell, COPY, current)
         else:
             stamped = record(twin)
             why = None if stamped == current else (
