@@ -1,26 +1,50 @@
 """Each notebook's kernel is started while the notebook before it runs: nbval's kernels, warmed.
 
 nbval starts a fresh kernel for every notebook, in its setup, and the notebook then waits for
-the kernel process to start and for its first cell to import torch: about two seconds a notebook
-on a laptop, most of the suite's floor. This plugin (``-p warm_kernels``, in pyproject.toml)
-keeps every notebook in a kernel of its own, fresh, started in the notebook's folder as nbval
-starts it, but starts it ahead of time, in a background thread, while the previous notebook
-runs, and has it import torch and numpy there (silently: no output, no execution count, nothing
-the notebook can see but the time saved). When nbval asks for a kernel, it gets that one and the
-next is started.
+the kernel process to start, and for its cells to import torch (about 1 s), matplotlib's pyplot
+(0.3 s) and, the first time ``torch.func`` or an optimizer runs, ``torch._dynamo`` (1 s): most
+of what a notebook costs beyond its own work. This plugin (``-p warm_kernels``, in
+pyproject.toml) keeps every notebook in a kernel of its own, fresh, started in the notebook's
+folder as nbval starts it, but starts it ahead of time, in a background thread, while the
+previous notebook runs, and has it import there the heavy modules that notebook's code will
+import anyway: torch and numpy always, pyplot if it plots, ``torch._dynamo`` if it uses
+``torch.func`` or ``torch.optim``. The imports run silently: no output, no execution count,
+nothing the notebook can see but the time saved. When nbval asks for the kernel of a notebook,
+it gets that one, and the next notebook's is started.
 
-One spare kernel per pytest process may be started and never used; it is shut down at the end.
-``--no-warm-kernels`` turns it off (nbval's own kernel start, for comparison; benchmarks/run.py
-measures both).
+At most one spare kernel per pytest process is started ahead; one that is not used is shut down
+at the end. ``--no-warm-kernels`` turns it off: nbval's own kernel start, for comparison
+(``benchmarks/run.py`` measures both).
 """
 
 from __future__ import annotations
 
+import re
 import threading
+from pathlib import Path
 
 import pytest
 
-WARM_UP = "import torch, numpy"
+ALWAYS = "import torch, numpy"
+PLOTS = re.compile(r"matplotlib|d2l\.(?:plot|use_svg_display|set_figsize|draw_graph)|\bplt\.")
+DYNAMO = re.compile(r"torch\.func\b|from torch\.func\b|torch\.optim\b|forward_ad")
+
+
+def warm_up(notebook: Path) -> str:
+    """The imports a notebook's code makes anyway, to run in its kernel before it starts."""
+    try:
+        import nbformat
+
+        code = "\n".join(cell.source for cell in nbformat.read(notebook, as_version=4).cells
+                         if cell.cell_type == "code")
+    except Exception:  # unreadable: nbval reports it; the warm-up stays minimal
+        return ALWAYS
+    lines = [ALWAYS]
+    if PLOTS.search(code):
+        lines.append("import matplotlib.pyplot")
+    if DYNAMO.search(code):
+        lines.append("import torch._dynamo")
+    return "\n".join(lines)
 
 
 def pytest_addoption(parser):
@@ -29,85 +53,110 @@ def pytest_addoption(parser):
 
 
 class KernelPool:
-    """At most one spare kernel per (kernel name, folder), started in the background."""
+    """One kernel started ahead, for the notebook that comes next."""
 
     def __init__(self, make_kernel):
         self.make_kernel = make_kernel
-        self.spare: dict[tuple, tuple[threading.Thread, dict]] = {}
+        self.order: list[Path] = []  # the notebooks in the order this process collected them
+        self.spare: tuple[Path, threading.Thread, dict] | None = None
         self.lock = threading.Lock()
 
-    def _start(self, key, startup_timeout):
+    def _start(self, notebook: Path, kernel_name: str, startup_timeout: int):
         box: dict = {}
 
         def run():
             try:
-                kernel = self.make_kernel(key[0], cwd=key[1], startup_timeout=startup_timeout)
-                message = kernel.kc.execute(WARM_UP, silent=True, store_history=False)
-                kernel.await_idle(message, timeout=120)
+                kernel = self.make_kernel(kernel_name, cwd=str(notebook.parent), startup_timeout=startup_timeout)
+                message = kernel.kc.execute(warm_up(notebook), silent=True, store_history=False)
+                kernel.await_idle(message, timeout=300)
                 box["kernel"] = kernel
-            except BaseException as error:  # handed to the notebook that takes this kernel
+            except BaseException as error:  # the notebook that takes this kernel starts one itself
                 box["error"] = error
 
-        thread = threading.Thread(target=run, name=f"warm-kernel {key[1]}", daemon=True)
+        thread = threading.Thread(target=run, name=f"warm kernel for {notebook.name}", daemon=True)
         thread.start()
-        return thread, box
+        return notebook, thread, box
 
-    def take(self, kernel_name, cwd=None, startup_timeout=60):
-        key = (kernel_name, cwd)
+    def following(self, notebook: Path) -> Path | None:
+        if notebook in self.order:
+            position = self.order.index(notebook)
+            return self.order[position + 1] if position + 1 < len(self.order) else None
+        return None
+
+    def take(self, notebook: Path, kernel_name: str, startup_timeout: int):
+        """The kernel for ``notebook``: the one started ahead for it, or a new one."""
         with self.lock:
-            waiting = self.spare.pop(key, None)
-            self.spare[key] = self._start(key, startup_timeout)  # the next notebook's, from now on
-        if waiting is None:
-            return self.make_kernel(kernel_name, cwd=cwd, startup_timeout=startup_timeout)
-        thread, box = waiting
-        thread.join()
-        if "error" in box:  # the warm start failed: start one the plain way, and say nothing more
-            return self.make_kernel(kernel_name, cwd=cwd, startup_timeout=startup_timeout)
-        return box["kernel"]
+            waiting, self.spare = self.spare, None
+            upcoming = self.following(notebook)
+            if upcoming is not None and upcoming.parent == notebook.parent:
+                self.spare = self._start(upcoming, kernel_name, startup_timeout)
+        if waiting is not None:
+            planned_for, thread, box = waiting
+            thread.join()
+            kernel = box.get("kernel")
+            if kernel is not None and planned_for.parent == notebook.parent:
+                return kernel  # its warm-up imports are harmless to another notebook of the folder
+            if kernel is not None:
+                kernel.stop()
+        return self.make_kernel(kernel_name, cwd=str(notebook.parent), startup_timeout=startup_timeout)
 
     def close(self):
         with self.lock:
-            spares, self.spare = list(self.spare.values()), {}
-        for thread, box in spares:
-            thread.join(timeout=120)
+            spare, self.spare = self.spare, None
+        if spare is not None:
+            _, thread, box = spare
+            thread.join(timeout=300)
             kernel = box.get("kernel")
             if kernel is not None and kernel.is_alive():
                 kernel.stop()
 
 
 _pool: KernelPool | None = None
+_original_setup = None
+
+
+def _enabled(config) -> bool:
+    option = config.option
+    return bool((getattr(option, "nbval", False) or getattr(option, "nbval_lax", False))
+                and not option.no_warm_kernels)
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_configure(config):
-    global _pool
-    option = config.option
-    if not (getattr(option, "nbval", False) or getattr(option, "nbval_lax", False)) or option.no_warm_kernels:
-        return
-    import nbval.plugin
-
-    _pool = KernelPool(nbval.plugin.RunningKernel)
-    nbval.plugin.RunningKernel = _pool.take  # what IPyNbFile.setup calls to start a notebook's kernel
-
-
 def pytest_collection_modifyitems(session, config, items):
-    """No notebook to run in this process (unit tests only): no kernel is started ahead."""
-    from nbval.plugin import IPyNbCell
+    """Know the notebooks in the order this process runs them; patch nbval's kernel start."""
+    global _pool, _original_setup
+    if not _enabled(config):
+        return
+    from nbval.plugin import IPyNbCell, IPyNbFile, RunningKernel
 
-    global _pool
-    if _pool is not None and not any(isinstance(item, IPyNbCell) for item in items):
-        _restore()
+    order = []
+    for item in items:
+        if isinstance(item, IPyNbCell) and Path(item.parent.path) not in order:
+            order.append(Path(item.parent.path))
+    if not order or _pool is not None:
+        return
+    _pool = KernelPool(RunningKernel)
+    _pool.order = order
+    _original_setup = IPyNbFile.setup
 
+    def setup(self):
+        import nbval.plugin
 
-def _restore():
-    global _pool
-    import nbval.plugin
+        path, startup = Path(self.path), self.config.option.nbval_kernel_startup_timeout
+        nbval.plugin.RunningKernel = lambda name, cwd=None, startup_timeout=startup: _pool.take(path, name, startup)
+        try:
+            _original_setup(self)
+        finally:
+            nbval.plugin.RunningKernel = _pool.make_kernel
 
-    if _pool is not None:
-        nbval.plugin.RunningKernel = _pool.make_kernel
-        _pool.close()
-        _pool = None
+    IPyNbFile.setup = setup
 
 
 def pytest_unconfigure(config):
-    _restore()
+    global _pool, _original_setup
+    if _pool is not None:
+        from nbval.plugin import IPyNbFile
+
+        IPyNbFile.setup = _original_setup
+        _pool.close()
+        _pool, _original_setup = None, None
