@@ -167,13 +167,16 @@ def bench_notebooks() -> list[str]:
     import nbformat
     from nbclient import NotebookClient
 
+    sys.path.insert(0, str(ROOT / "tools"))
+    from execute_notebooks import cell_timeout  # nbclient's widget stall (jupyter/nbclient issue 312)
+
     rows = ["| notebook | code cells | seconds | kernel peak MiB |", "|---|---:|---:|---:|"]
     for path in NOTEBOOKS:
         try:
             notebook = nbformat.read(path, as_version=4)
             cells = sum(cell.cell_type == "code" for cell in notebook.cells)
             notebook.cells.append(nbformat.v4.new_code_cell(PEAK_MEMORY))
-            client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+            client = NotebookClient(notebook, timeout=600, timeout_func=cell_timeout(600), kernel_name="python3",
                                     resources={"metadata": {"path": str(path.parent)}})
             start = time.perf_counter()
             client.execute()

@@ -12,8 +12,8 @@ import anyway: torch and numpy always, pyplot if it plots, ``torch._dynamo`` if 
 nothing the notebook can see but the time saved. When nbval asks for the kernel of a notebook,
 it gets that one, and the next notebook's is started.
 
-At most one spare kernel per pytest process is started ahead; one that is not used is shut down
-at the end. ``--no-warm-kernels`` turns it off: nbval's own kernel start, for comparison
+At most AHEAD kernels per pytest process are started ahead (two: short notebooks in a row would
+otherwise leave too little time to start the next one); any not used is shut down at the end. ``--no-warm-kernels`` turns it off: nbval's own kernel start, for comparison
 (``benchmarks/run.py`` measures both).
 """
 
@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+AHEAD = 2
 ALWAYS = "import torch, numpy"
 PLOTS = re.compile(r"matplotlib|d2l\.(?:plot|use_svg_display|set_figsize|draw_graph)|\bplt\.")
 DYNAMO = re.compile(r"torch\.func\b|from torch\.func\b|torch\.optim\b|forward_ad")
@@ -53,12 +54,12 @@ def pytest_addoption(parser):
 
 
 class KernelPool:
-    """One kernel started ahead, for the notebook that comes next."""
+    """Kernels started ahead, for the notebooks that come next."""
 
     def __init__(self, make_kernel):
         self.make_kernel = make_kernel
         self.order: list[Path] = []  # the notebooks in the order this process collected them
-        self.spare: tuple[Path, threading.Thread, dict] | None = None
+        self.spares: dict[Path, tuple[threading.Thread, dict]] = {}
         self.lock = threading.Lock()
 
     def _start(self, notebook: Path, kernel_name: str, startup_timeout: int):
@@ -75,36 +76,33 @@ class KernelPool:
 
         thread = threading.Thread(target=run, name=f"warm kernel for {notebook.name}", daemon=True)
         thread.start()
-        return notebook, thread, box
+        return thread, box
 
-    def following(self, notebook: Path) -> Path | None:
-        if notebook in self.order:
-            position = self.order.index(notebook)
-            return self.order[position + 1] if position + 1 < len(self.order) else None
-        return None
+    def upcoming(self, notebook: Path) -> list[Path]:
+        """The AHEAD notebooks after this one, in this process's order (same folder: same kernel cwd)."""
+        if notebook not in self.order:
+            return []
+        position = self.order.index(notebook)
+        return [path for path in self.order[position + 1 : position + 1 + AHEAD] if path.parent == notebook.parent]
 
     def take(self, notebook: Path, kernel_name: str, startup_timeout: int):
         """The kernel for ``notebook``: the one started ahead for it, or a new one."""
         with self.lock:
-            waiting, self.spare = self.spare, None
-            upcoming = self.following(notebook)
-            if upcoming is not None and upcoming.parent == notebook.parent:
-                self.spare = self._start(upcoming, kernel_name, startup_timeout)
+            waiting = self.spares.pop(notebook, None)
+            for path in self.upcoming(notebook):
+                if path not in self.spares:
+                    self.spares[path] = self._start(path, kernel_name, startup_timeout)
         if waiting is not None:
-            planned_for, thread, box = waiting
+            thread, box = waiting
             thread.join()
-            kernel = box.get("kernel")
-            if kernel is not None and planned_for.parent == notebook.parent:
-                return kernel  # its warm-up imports are harmless to another notebook of the folder
-            if kernel is not None:
-                kernel.stop()
+            if box.get("kernel") is not None:
+                return box["kernel"]
         return self.make_kernel(kernel_name, cwd=str(notebook.parent), startup_timeout=startup_timeout)
 
     def close(self):
         with self.lock:
-            spare, self.spare = self.spare, None
-        if spare is not None:
-            _, thread, box = spare
+            spares, self.spares = list(self.spares.values()), {}
+        for thread, box in spares:
             thread.join(timeout=300)
             kernel = box.get("kernel")
             if kernel is not None and kernel.is_alive():

@@ -34,6 +34,16 @@ from d2lhelpers.atomic import WriteError, write_atomically
 from d2lhelpers.extract import ExtractError, read_nbformat
 
 RECORDED = ("torch", "numpy", "matplotlib")  # the libraries whose versions shape stored outputs
+# nbclient sometimes receives the reply to a cell that opens widgets (01's sliders) only when the
+# cell's timeout runs out (jupyter/nbclient issue 312): a short timeout for such cells bounds the
+# stall, without an error, instead of a ten-minute wait
+WIDGET_CELL_TIMEOUT = 10
+
+
+def cell_timeout(timeout: int):
+    def for_cell(cell) -> int:
+        return min(timeout, WIDGET_CELL_TIMEOUT) if "widgets.interact" in cell.source else timeout
+    return for_cell
 
 
 def library_versions() -> dict:
@@ -55,6 +65,7 @@ def execute(path: Path, timeout: int) -> None:
     client = NotebookClient(
         notebook,
         timeout=timeout,
+        timeout_func=cell_timeout(timeout),
         record_timing=False,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
