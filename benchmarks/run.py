@@ -11,9 +11,13 @@ reported in its row and the run goes on.
 - import:    `import d2lhelpers as d2l` (and its first use, which loads the helpers)
              against the floor `import torch, matplotlib.pyplot`, and against the module set
              that `from d2l import torch as d2l` loads (those of them installed here);
-- suite:     wall time of the notebook tests, serial and `-n 2 --dist loadfile`, against the
-             floor of one kernel start plus `import torch` per notebook;
-- notebooks: execution time and the kernel's peak memory for each notebook.
+- suite:     wall time of the notebook tests, serial and `-n 2 --dist loadfile`, each with and
+             without warm kernels (tests/warm_kernels.py), against the floor of one kernel start
+             plus `import torch` per notebook;
+- whole:     README's `pytest` (both editions) against the English-only suite (`-m "not chinese"`),
+             and the unit tests alone;
+- notebooks: execution time, ratio to its own floor (one kernel start plus `import torch`) and
+             the kernel's peak memory for each notebook.
 
 Each measurement alternates the candidates and reports medians, so a busy machine slows all
 of them alike; ratios are what to read, not absolute seconds. Nothing here asserts anything.
@@ -133,30 +137,53 @@ def kernel_floor(count: int) -> float:
 FAILURES: list[str] = []  # what failed, printed after the tables
 
 
-def time_pytest(arguments: list[str]) -> float:
+def time_pytest(arguments: list[str], paths: tuple[str, ...] = ("notebooks/en",)) -> float:
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", *arguments, "notebooks/en"],
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", *arguments, *paths],
                             cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if result.returncode != 0:  # report it and go on: the time is still that of a full run
         summary = result.stdout.strip().splitlines()[-1:] or ["no output"]
-        FAILURES.append(f"`pytest {' '.join(arguments)} notebooks/en/` failed: {summary[0]}")
+        FAILURES.append(f"`pytest {' '.join([*arguments, *paths])}` failed: {summary[0]}")
     return seconds
 
 
+def code_notebooks() -> list[Path]:
+    return [p for p in NOTEBOOKS if '"cell_type": "code"' in p.read_text(encoding="utf-8")]
+
+
 def bench_suite(repeats: int) -> list[str]:
-    code_notebooks = [p for p in NOTEBOOKS if '"cell_type": "code"' in p.read_text(encoding="utf-8")]
+    count = len(code_notebooks())
     medians = measure({
-        "floor": lambda: kernel_floor(len(code_notebooks)),
+        "floor": lambda: kernel_floor(count),
         "serial": lambda: time_pytest(["-p", "no:xdist"]),
+        "serial-cold": lambda: time_pytest(["-p", "no:xdist", "--no-warm-kernels"]),
         "parallel": lambda: time_pytest(["-n", "2", "--dist", "loadfile"]),
+        "parallel-cold": lambda: time_pytest(["-n", "2", "--dist", "loadfile", "--no-warm-kernels"]),
     }, repeats)
     labels = {
-        "floor": f"floor: one kernel start + `import torch` for each of the {len(code_notebooks)} notebooks with code",
+        "floor": f"floor: one kernel start + `import torch` for each of the {count} notebooks with code",
         "serial": "`pytest notebooks/en/`, serial",
+        "serial-cold": "the same without warm kernels (`--no-warm-kernels`: nbval starts each kernel)",
         "parallel": "`pytest -n 2 --dist loadfile notebooks/en/`",
+        "parallel-cold": "the same without warm kernels",
     }
     return ratio_rows(medians, "floor", 1, labels)
+
+
+def bench_whole(repeats: int) -> list[str]:
+    """README's `pytest` (both editions), against the English-only suite and the unit tests alone."""
+    medians = measure({
+        "english": lambda: time_pytest(["-m", "not chinese"], paths=()),
+        "whole": lambda: time_pytest([], paths=()),
+        "units": lambda: time_pytest(["-p", "no:xdist"], paths=("tests",)),
+    }, repeats)
+    labels = {
+        "english": "the English-only suite: `pytest -m 'not chinese'`",
+        "whole": "README's `pytest`: unit tests and notebooks, both editions",
+        "units": "the unit tests alone: `pytest tests`",
+    }
+    return ratio_rows(medians, "english", 1, labels)
 
 
 PEAK_MEMORY = "import resource as _r; print(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"
@@ -170,7 +197,9 @@ def bench_notebooks() -> list[str]:
     sys.path.insert(0, str(ROOT / "tools"))
     from execute_notebooks import cell_timeout  # nbclient's widget stall (jupyter/nbclient issue 312)
 
-    rows = ["| notebook | code cells | seconds | kernel peak MiB |", "|---|---:|---:|---:|"]
+    floor = statistics.median(kernel_floor(1) for _ in range(3))
+    rows = [f"| notebook | code cells | seconds | ratio to its floor ({floor:.1f} s) | kernel peak MiB |",
+            "|---|---:|---:|---:|---:|"]
     for path in NOTEBOOKS:
         try:
             notebook = nbformat.read(path, as_version=4)
@@ -182,22 +211,24 @@ def bench_notebooks() -> list[str]:
             client.execute()
             seconds = time.perf_counter() - start
             kib = int(notebook.cells[-1].outputs[0]["text"].strip())  # Linux reports KiB
-            rows.append(f"| {path.stem} | {cells} | {seconds:.1f} | {kib / 1024:.0f} |")
+            own = floor if cells else 0.0  # a notebook without code starts no kernel of its own
+            ratio = f"{seconds / own:.2f}x" if own else ""
+            rows.append(f"| {path.stem} | {cells} | {seconds:.1f} | {ratio} | {kib / 1024:.0f} |")
         except Exception as error:  # a failing cell, a dead kernel, a timeout: report and go on
             reason = str(error).strip().splitlines()[-1:] or [type(error).__name__]
             FAILURES.append(f"{path.name} failed: {type(error).__name__}: {reason[0][:200]}")
-            rows.append(f"| {path.stem} | | failed | |")
+            rows.append(f"| {path.stem} | | failed | | |")
         print(rows[-1], file=sys.stderr, flush=True)  # progress
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", action="append", choices=["import", "imports", "suite", "notebooks"])
+    parser.add_argument("--only", action="append", choices=["import", "imports", "suite", "whole", "notebooks"])
     parser.add_argument("--repeats", type=int, default=7, help="fresh interpreters per import measurement")
     parser.add_argument("--suite-repeats", type=int, default=2, help="runs of the notebook suite")
     args = parser.parse_args(argv)
-    chosen = {"import" if c == "imports" else c for c in args.only or ["import", "suite", "notebooks"]}
+    chosen = {"import" if c == "imports" else c for c in args.only or ["import", "suite", "whole", "notebooks"]}
     if importlib.util.find_spec("d2lhelpers") is None:
         raise SystemExit("install the package first: pip install -e '.[test]'")
     print(f"`python benchmarks/run.py` on {machine()}; "
@@ -211,6 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     if rows:
         print("| what | seconds | ratio |\n|---|---:|---:|")
         print("\n".join(rows))
+    if "whole" in chosen:
+        print("\nThe whole suite, with and without the Chinese edition (`--only whole`):\n")
+        print("| what | seconds | ratio |\n|---|---:|---:|")
+        print("\n".join(bench_whole(args.suite_repeats)))
     if "notebooks" in chosen:
         print("\nEach notebook, run alone in a fresh kernel (`python benchmarks/run.py --only notebooks`):\n")
         print("\n".join(bench_notebooks()))

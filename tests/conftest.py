@@ -24,3 +24,18 @@ def _close_figures():
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "chinese: checks the Chinese edition (deselect with -m 'not chinese' "
+                                       "for the English-only suite, as benchmarks/run.py does to compare)")
+
+
+CHINESE_TESTS = ("chinese", "zh-cn", "test_translation.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests of the Chinese edition, found by name: `pytest -m "not chinese"` is the English-only suite."""
+    for item in items:
+        if any(word in item.nodeid.lower() for word in CHINESE_TESTS):
+            item.add_marker(pytest.mark.chinese)

@@ -27,7 +27,7 @@ def test_a_failing_notebook_is_reported_and_the_next_one_runs(tmp_path):
     nbformat.write(new.new_notebook(cells=[new.new_code_cell("x = 1")]), fine)
     run.NOTEBOOKS = [broken, fine]
     rows = run.bench_notebooks()
-    assert rows[2] == "| 01-broken | | failed | |"
+    assert rows[2] == "| 01-broken | | failed | | |"
     assert rows[3].startswith("| 02-fine | 1 | ") and "failed" not in rows[3]
     assert len(run.FAILURES) == 1 and "01-broken.ipynb failed: CellExecutionError" in run.FAILURES[0]
 
