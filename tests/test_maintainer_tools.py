@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from conftest import NOTEBOOKS, ROOT
+from in_process import run_module, run_script  # the tools' own work, without a fresh interpreter each (tests/in_process.py)
 
 TOOLS = ROOT / "tools"
 
@@ -37,8 +38,8 @@ def test_readme_has_the_two_commands_and_ci_runs_the_test_command():
 
 
 def test_workflow_matches_github_schema_and_covers_the_matrix():
-    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-                             str(ROOT / ".github/workflows/tests.yml")], capture_output=True, text=True)
+    result = run_module("check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+                        ROOT / ".github/workflows/tests.yml")
     assert result.returncode == 0, result.stdout + result.stderr
     workflow = yaml.safe_load((ROOT / ".github/workflows/tests.yml").read_text(encoding="utf-8"))
     # README's two commands on the three systems, and pip installs on every supported Python
@@ -57,8 +58,7 @@ def test_pre_commit_runs_ruff_the_save_check_and_the_cleaner():
 
 
 def test_committed_notebooks_are_clean():
-    result = subprocess.run([sys.executable, str(TOOLS / "clean_notebooks.py"), "--check"],
-                            capture_output=True, text=True)
+    result = run_script(TOOLS / "clean_notebooks.py", "--check")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -71,10 +71,10 @@ def test_cleaner_drops_volatile_metadata_and_keeps_outputs(tmp_path):
     outputs = list(code.outputs)
     path = tmp_path / "dirty.ipynb"
     nbformat.write(notebook, path)
-    command = [sys.executable, str(TOOLS / "clean_notebooks.py")]
-    assert subprocess.run(command + ["--check", str(path)], capture_output=True).returncode == 1
-    assert subprocess.run(command + [str(path)], capture_output=True).returncode == 1  # changed: pre-commit fails
-    assert subprocess.run(command + [str(path)], capture_output=True).returncode == 0  # now clean
+    cleaner = TOOLS / "clean_notebooks.py"
+    assert run_script(cleaner, "--check", path).returncode == 1
+    assert run_script(cleaner, path).returncode == 1  # changed: pre-commit fails
+    assert run_script(cleaner, path).returncode == 0  # now clean
     cleaned = nbformat.read(path, as_version=4)
     assert "widgets" not in cleaned.metadata and "version" not in cleaned.metadata["language_info"]
     cleaned_code = next(cell for cell in cleaned.cells if cell.id == code.id)
@@ -84,8 +84,7 @@ def test_cleaner_drops_volatile_metadata_and_keeps_outputs(tmp_path):
 def test_cleaner_reports_a_broken_notebook(tmp_path):
     path = tmp_path / "broken.ipynb"
     path.write_text("{not json")
-    result = subprocess.run([sys.executable, str(TOOLS / "clean_notebooks.py"), str(path)],
-                            capture_output=True, text=True)
+    result = run_script(TOOLS / "clean_notebooks.py", path)
     assert result.returncode == 2 and "broken.ipynb: not valid notebook JSON" in result.stderr
     assert "not a readable notebook" in result.stderr and result.stderr.count("\n") == 1
     assert path.read_text() == "{not json"
@@ -269,8 +268,7 @@ def test_each_tool_keeps_everything_it_does_not_own(foreign_repository, tool, ow
     path = foreign_repository / "notebooks" / "en" / "01-foreign.ipynb"
     before = json.loads(path.read_text(encoding="utf-8"))
     if tool == "navigation.py":  # as a script: it finds the notebooks of each edition itself
-        result = subprocess.run([sys.executable, str(foreign_repository / "tools" / tool)], capture_output=True,
-                                text=True, cwd=foreign_repository)
+        result = run_script(foreign_repository / "tools" / tool, cwd=foreign_repository)
         assert result.returncode == 0, result.stderr
         assert result.stderr.count("not a link cell this tool wrote") == 2, result.stderr
     else:  # what the script does: its transform, through notebook_files.rewrite
@@ -297,8 +295,7 @@ def test_a_schema_invalid_notebook_is_one_line_and_left_alone(tmp_path):
     path = tmp_path / "01-bad.ipynb"
     path.write_text(json.dumps(notebook))
     before = path.read_bytes()
-    result = subprocess.run([sys.executable, str(TOOLS / "clean_notebooks.py"), str(path)], capture_output=True,
-                            text=True)  # every tool reads through notebook_files.read
+    result = run_script(TOOLS / "clean_notebooks.py", path)  # every tool reads through notebook_files.read
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result
     assert "01-bad.ipynb, cell 5, output 1: not valid nbformat" in result.stderr, result.stderr
     assert path.read_bytes() == before
@@ -344,8 +341,7 @@ def test_tools_are_edition_aware(tmp_path):
                 cells += [new.new_markdown_cell("## 练习\n\n1. 求导。" if folder == "zh-CN" else "## Exercises\n\n1. Do."),
                           new.new_code_cell("print(1)", metadata={"tags": ["solution"]})]
             (books / name).write_text(nbformat.writes(new.new_notebook(cells=cells)) + "\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, str(repository / "tools" / "navigation.py")], capture_output=True,
-                            text=True, cwd=repository)
+    result = run_script(repository / "tools" / "navigation.py", cwd=repository)
     assert result.returncode == 0 and "of 4 notebooks" in result.stdout, result.stdout + result.stderr
     paths = sorted((repository / "notebooks").glob("*/*.ipynb"))
     assert len(tool_module("notebook_files").rewrite(paths, _transform("solutions.py"), check=False)) == 2

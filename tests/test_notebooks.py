@@ -7,13 +7,12 @@ see without trusting the notebook, exercises with worked solutions.
 """
 
 import re
-import subprocess
-import sys
 
 import nbformat
 import pytest
 
 from conftest import NOTEBOOKS, ROOT
+from in_process import run_script  # the tools' own work, without a fresh interpreter each (tests/in_process.py)
 
 SIZE_BUDGET = 1_500_000  # bytes per notebook; figures are stored as SVG plus a PNG fallback
 PRIVATE = re.compile(r"(/home/|/root/|/Users/|/tmp/|/work/|[A-Za-z]:\\\\Users\\\\|site-packages)")
@@ -223,22 +222,19 @@ def test_navigation_at_top_and_bottom():
             assert "navigation" in tags(cell), f"{path.name}: no navigation cell at the top and bottom"
             if path.name != INDEX:
                 assert f"]({INDEX})" in cell.source, f"{path.name}: navigation without a link to the contents"
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "navigation.py"), "--check"],
-                            capture_output=True, text=True)
+    result = run_script(ROOT / "tools" / "navigation.py", "--check")
     assert result.returncode == 0, result.stderr
 
 
 def test_solutions_are_collapsed_behind_their_labels():
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "solutions.py"), "--check"],
-                            capture_output=True, text=True)
+    result = run_script(ROOT / "tools" / "solutions.py", "--check")
     assert result.returncode == 0, result.stderr
 
 
 def test_the_deck_follows_the_rules(notebook):
     """Key points on the slides, notes for the lecturer, 15-35 slides a lecture (tools/slides.py --check)."""
     path, nb = notebook
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "slides.py"), "--check", str(path)],
-                            capture_output=True, text=True)
+    result = run_script(ROOT / "tools" / "slides.py", "--check", path)
     assert result.returncode == 0, result.stderr
     kinds = [cell.metadata.get("slideshow", {}).get("slide_type") for cell in nb.cells]
     shown = [kind for kind in kinds if kind not in ("skip", "notes")]
