@@ -22,6 +22,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT
+from in_process import run_script  # tests/in_process.py: the script as its own process runs it
 
 from d2lhelpers.__main__ import main
 
@@ -146,8 +147,7 @@ def test_navigation_keeps_cells_it_did_not_write(small_repository):
     notes = nbformat.v4.new_markdown_cell("My notes about this chapter.", metadata={"tags": ["navigation", "my-notes"]})
     notebook.cells[2:2] = [mine, notes]
     path.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, str(small_repository / "tools" / "navigation.py")],
-                            cwd=small_repository, capture_output=True, text=True)
+    result = run_script(small_repository / "tools" / "navigation.py", cwd=small_repository)  # no limit: in-process
     assert result.returncode == 0, result.stderr
     cells = nbformat.read(path, as_version=4).cells
     sources = [cell.source for cell in cells]

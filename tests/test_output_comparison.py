@@ -248,7 +248,10 @@ def nbval_results(executed, tmp_path_factory):
         nbformat.write(copied, folder / f"{name}.ipynb")
     (folder / "pytest.ini").write_text("[pytest]\n")
     report = folder / "report.json"
-    command = [sys.executable, "-m", "pytest", str(folder), "-p", "nbval_meaning", "--nbval", "--nbval-current-env",
+    # -p warm_kernels: as the notebooks themselves run (pyproject.toml), each copy's kernel starts while
+    # the copy before it runs; every copy still gets a fresh kernel of its own
+    command = [sys.executable, "-m", "pytest", str(folder), "-p", "nbval_meaning", "-p", "warm_kernels",
+               "--nbval", "--nbval-current-env",
                "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "-rf", "--rootdir", str(folder),
                "-o", f"pythonpath={ROOT / 'tests'}", "--junit-xml", str(report)]
     completed = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=900)
