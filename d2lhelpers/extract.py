@@ -788,14 +788,21 @@ def import_check(text: str, blocks: list[Block], without: tuple[str, ...] = ()) 
 
 
 def _installed_module_names() -> set[str]:
-    """Top-level modules this Python can import: the standard library's and the installed distributions'."""
+    """Top-level modules this Python can import: the standard library's, the installed distributions'
+    and whatever else lies on sys.path.
+
+    Python 3.10's ``packages_distributions`` reads only ``top_level.txt``, which wheels built
+    with meson (numpy 2) do not have; the scan of sys.path finds those too.
+    """
     import importlib.metadata
+    import pkgutil
 
     names = set(getattr(sys, "stdlib_module_names", ())) | set(sys.builtin_module_names)
     try:
         names |= set(importlib.metadata.packages_distributions())
     except Exception:  # pragma: no cover - a broken distribution's metadata: no suggestion then
         pass
+    names |= {module.name for module in pkgutil.iter_modules()}
     return names
 
 
