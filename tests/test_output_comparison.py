@@ -445,6 +445,10 @@ def test_a_traceback_is_compared_by_the_students_lines_only():
         assert meaning.compare_traceback(stored, produced) is None
     assert meaning.cell_lines(produced) == [("2", "y.backward()")]
     assert meaning.compare_traceback(cell_traceback(3, "y.backward()"), produced)
+    # IPython 8 (Python 3.10) and 9 indent the line of a function defined in the cell differently
+    indented = cell_traceback(2, "        raise ValueError('no grad_fn')")
+    assert meaning.compare_traceback(indented, cell_traceback(2, "    raise ValueError('no grad_fn')")) is None
+    assert meaning.compare_traceback(indented, cell_traceback(2, "    raise TypeError('no grad_fn')"))
 
 
 def test_the_stored_tracebacks_show_cell_lines_the_comparison_reads():
