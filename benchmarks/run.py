@@ -165,8 +165,8 @@ def bench_suite(repeats: int) -> list[str]:
         "floor": f"floor: one kernel start + `import torch` for each of the {count} notebooks with code",
         "serial": "`pytest notebooks/en/`, serial",
         "serial-cold": "the same without warm kernels (`--no-warm-kernels`: nbval starts each kernel)",
-        "parallel": "`pytest -n 2 --dist loadfile notebooks/en/`",
-        "parallel-cold": "the same without warm kernels",
+        "parallel": "`pytest -n 2 --dist loadfile notebooks/en/` (xdist workers warm no kernels)",
+        "parallel-cold": "the same with `--no-warm-kernels`: a control, it should match",
     }
     return ratio_rows(medians, "floor", 1, labels)
 

@@ -13,7 +13,8 @@ nothing the notebook can see but the time saved. When nbval asks for the kernel 
 it gets that one, and the next notebook's is started.
 
 At most AHEAD kernels per pytest process are started ahead (two: short notebooks in a row would
-otherwise leave too little time to start the next one); any not used is shut down at the end. ``--no-warm-kernels`` turns it off: nbval's own kernel start, for comparison
+otherwise leave too little time to start the next one); any not used is shut down at the end. Under pytest-xdist
+nothing is warmed (``_enabled`` says why). ``--no-warm-kernels`` turns it off: nbval's own kernel start, for comparison
 (``benchmarks/run.py`` measures both).
 """
 
@@ -114,9 +115,16 @@ _original_setup = None
 
 
 def _enabled(config) -> bool:
+    """On for nbval runs, off with --no-warm-kernels and in pytest-xdist's workers.
+
+    A worker cannot know which notebook it runs next (``--dist loadfile`` hands out files as
+    workers free up), so it would warm kernels for notebooks another worker runs: on 2 cores
+    `pytest -n 2 --dist loadfile notebooks/en` took 153.5 s with warming and 71.9 s without
+    (benchmarks/run.py). Two workers already overlap one notebook's kernel start with another's run.
+    """
     option = config.option
     return bool((getattr(option, "nbval", False) or getattr(option, "nbval_lax", False))
-                and not option.no_warm_kernels)
+                and not option.no_warm_kernels and not hasattr(config, "workerinput"))
 
 
 @pytest.hookimpl(trylast=True)
