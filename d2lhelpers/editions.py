@@ -57,7 +57,7 @@ CHINESE = Edition(
     solution_label="练习 {number} 的解答（点击展开）",
     solution_label_unnumbered="解答（点击展开）",
     contents="目录",
-    try_first="每道题请先自己动手，再展开它下面的解答（点击折叠的单元格，或它显示的`...`，即可展开）。",
+    try_first="每道题请先自己动手，再看它下面的解答（点击折叠的单元格或其中显示的`...`即可展开）。",
     no_solutions="每道题请自己动手完成：本讲义不含解答。",
 )
 EDITIONS = (ENGLISH, CHINESE)

@@ -493,7 +493,7 @@ def test_handout_never_replaces_a_fifo_or_reads_it(books, tmp_path, capsys, forc
     assert stat.S_ISFIFO(os.lstat(out / "01-a.ipynb").st_mode)
 
 
-CHINESE_TRY_FIRST = "每道题请先自己动手，再展开它下面的解答（点击折叠的单元格，或它显示的 `...`，即可展开）。"
+CHINESE_TRY_FIRST = "每道题请先自己动手，再看它下面的解答（点击折叠的单元格或其中显示的 `...` 即可展开）。"
 
 
 def test_handout_of_the_chinese_edition(tmp_path, capsys):

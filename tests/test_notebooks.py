@@ -260,3 +260,22 @@ def test_intentional_errors_are_short(notebook):
                 assert len(lines) <= 20, f"{path.name}, code cell {index}: a {len(lines)}-line traceback"
                 assert not any(line.startswith("File ") for line in lines), (
                     f"{path.name}, code cell {index}: the traceback shows library frames; import d2lhelpers first")
+
+
+def test_the_try_first_sentence_is_the_editions_own_in_every_notebook():
+    """The sentence under an exercises heading is one per edition (d2lhelpers/editions.py): the
+    handout replaces it, and a wording edited in one notebook alone drifts from the others."""
+    from d2lhelpers.editions import EDITIONS
+
+    found = []
+    for edition in EDITIONS:
+        opening = edition.try_first[:8]
+        for path in sorted((ROOT / "notebooks" / edition.folder).glob("*.ipynb")):
+            for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+                if cell.cell_type != "markdown":
+                    continue
+                for paragraph in re.split(r"\n\s*\n", cell.source):
+                    paragraph = " ".join(paragraph.split())  # a wrapped English line reads as one
+                    if opening in paragraph and edition.try_first not in paragraph:
+                        found.append(f"{edition.folder}/{path.name}, cell {index}: {paragraph!r}")
+    assert not found, "not the edition's try-first sentence (d2lhelpers/editions.py):\n" + "\n".join(found)
