@@ -5,7 +5,7 @@
     python benchmarks/run.py --only suite --only notebooks
 
 It prints the machine (CPU model, cores, system, Python, torch), then the tables in the form
-README.md's "Speed, measured" uses, ready to paste. A notebook or suite run that fails is
+CONTRIBUTING.md's "Speed, measured" uses, ready to paste. A notebook or suite run that fails is
 reported in its row and the run goes on.
 
 - import:    `import d2lhelpers as d2l` (and its first use, which loads the helpers)
