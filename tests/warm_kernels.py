@@ -13,9 +13,9 @@ nothing the notebook can see but the time saved. When nbval asks for the kernel 
 it gets that one, and the next notebook's is started.
 
 At most AHEAD kernels per pytest process are started ahead (two: short notebooks in a row would
-otherwise leave too little time to start the next one); any not used is shut down at the end. Under pytest-xdist
-nothing is warmed (``_enabled`` says why). ``--no-warm-kernels`` turns it off: nbval's own kernel start, for comparison
-(``benchmarks/run.py`` measures both).
+otherwise leave too little time to start the next one); any not used is shut down at the end.
+Under pytest-xdist nothing is warmed (``_enabled`` says why). ``--no-warm-kernels`` turns it
+off: nbval's own kernel start, for comparison (``benchmarks/run.py`` measures both).
 """
 
 from __future__ import annotations
