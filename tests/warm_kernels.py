@@ -96,8 +96,12 @@ class KernelPool:
         if waiting is not None:
             thread, box = waiting
             thread.join()
-            if box.get("kernel") is not None:
-                return box["kernel"]
+            kernel = box.get("kernel")
+            if kernel is not None:
+                try:
+                    return _own_client(kernel)
+                except Exception:  # the warmed kernel does not answer: the notebook gets a new one
+                    kernel.stop()
         return self.make_kernel(kernel_name, cwd=str(notebook.parent), startup_timeout=startup_timeout)
 
     def close(self):
@@ -108,6 +112,21 @@ class KernelPool:
             kernel = box.get("kernel")
             if kernel is not None and kernel.is_alive():
                 kernel.stop()
+
+
+def _own_client(kernel):
+    """The warmed kernel with a client made in this (the test's) thread.
+
+    The client the background thread used is closed: a notebook's messages never go through
+    sockets another thread made. (Once, on Python 3.10, the first cell of a warmed notebook got
+    no reply from its idle kernel until nbval's 600 s timeout; the cause is not established.)
+    """
+    kernel.kc.stop_channels()
+    kernel.kc = kernel.km.client()
+    kernel.kc.start_channels()
+    kernel.kc.wait_for_ready(timeout=60)
+    kernel._ensure_iopub_up()
+    return kernel
 
 
 _pool: KernelPool | None = None
