@@ -22,3 +22,56 @@ def test_on_for_nbval_runs_only():
 
 def test_off_in_an_xdist_worker_which_cannot_know_its_next_notebook():
     assert not warm_kernels._enabled(config(worker=True))
+
+
+class FakeKernel:
+    """What KernelPool uses of nbval's RunningKernel: km.client(), kc, _ensure_iopub_up, stop."""
+
+    def __init__(self, answers: bool = True):
+        self.answers, self.stopped, self.clients = answers, False, []
+        self.kc = self._client()
+        self.km = SimpleNamespace(client=self._client)
+
+    def _client(self):
+        def wait_for_ready(timeout):
+            if not self.answers:
+                raise RuntimeError("Kernel didn't respond in 60 seconds")
+
+        client = SimpleNamespace(stopped=False, start_channels=lambda: None, wait_for_ready=wait_for_ready)
+        client.stop_channels = lambda: setattr(client, "stopped", True)
+        self.clients.append(client)
+        return client
+
+    def _ensure_iopub_up(self):
+        pass
+
+    def stop(self):
+        self.stopped = True
+
+
+def pool_with_spare(tmp_path, spare):
+    made = []
+
+    def make_kernel(name, cwd=None, startup_timeout=60):
+        made.append(FakeKernel())
+        return made[-1]
+
+    pool = warm_kernels.KernelPool(make_kernel)
+    thread = SimpleNamespace(join=lambda: None)
+    pool.spares[tmp_path / "02.ipynb"] = (thread, {"kernel": spare})
+    return pool, made
+
+
+def test_a_warmed_kernel_gets_a_client_of_the_notebooks_own_thread(tmp_path):
+    spare = FakeKernel()
+    pool, made = pool_with_spare(tmp_path, spare)
+    background = spare.kc
+    assert pool.take(tmp_path / "02.ipynb", "python3", 60) is spare
+    assert background.stopped and spare.kc is not background and not made
+
+
+def test_a_warmed_kernel_that_does_not_answer_is_stopped_and_replaced(tmp_path):
+    spare = FakeKernel(answers=False)
+    pool, made = pool_with_spare(tmp_path, spare)
+    kernel = pool.take(tmp_path / "02.ipynb", "python3", 60)
+    assert spare.stopped and len(made) == 1 and kernel is made[0]
