@@ -99,7 +99,7 @@ class KernelPool:
             kernel = box.get("kernel")
             if kernel is not None:
                 try:
-                    return _own_client(kernel)
+                    return _own_client(kernel, startup_timeout)
                 except Exception:  # the warmed kernel does not answer: the notebook gets a new one
                     kernel.stop()
         return self.make_kernel(kernel_name, cwd=str(notebook.parent), startup_timeout=startup_timeout)
@@ -114,8 +114,9 @@ class KernelPool:
                 kernel.stop()
 
 
-def _own_client(kernel):
-    """The warmed kernel with a client made in this (the test's) thread.
+def _own_client(kernel, startup_timeout: int):
+    """The warmed kernel with a client made in this (the test's) thread, ready within nbval's
+    kernel start-up timeout (``--nbval-kernel-startup-timeout``, 60 s unless told).
 
     The client the background thread used is closed: a notebook's messages never go through
     sockets another thread made. (Once, on Python 3.10, the first cell of a warmed notebook got
@@ -124,7 +125,7 @@ def _own_client(kernel):
     kernel.kc.stop_channels()
     kernel.kc = kernel.km.client()
     kernel.kc.start_channels()
-    kernel.kc.wait_for_ready(timeout=60)
+    kernel.kc.wait_for_ready(timeout=float(startup_timeout))  # the option arrives as text from the command line
     kernel._ensure_iopub_up()
     return kernel
 
