@@ -26,7 +26,16 @@ def test_a_failing_notebook_is_reported_and_the_next_one_runs(tmp_path):
     nbformat.write(new.new_notebook(cells=[new.new_code_cell("1 / 0")]), broken)
     nbformat.write(new.new_notebook(cells=[new.new_code_cell("x = 1")]), fine)
     run.NOTEBOOKS = [broken, fine]
+    measured, real_floor = [], run.kernel_floor
+
+    def floor_measured_once(count):  # a real kernel start and `import torch`, once; not three times
+        if not measured:
+            measured.append(real_floor(count))
+        return measured[0]
+
+    run.kernel_floor = floor_measured_once
     rows = run.bench_notebooks()
+    assert measured and 0 < measured[0] < 300 and f"ratio to its floor ({measured[0]:.1f} s)" in rows[0]
     assert rows[2] == "| 01-broken | | failed | | |"
     assert rows[3].startswith("| 02-fine | 1 | ") and "failed" not in rows[3]
     assert len(run.FAILURES) == 1 and "01-broken.ipynb failed: CellExecutionError" in run.FAILURES[0]
