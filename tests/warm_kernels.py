@@ -14,6 +14,8 @@ it gets that one, and the next notebook's is started.
 
 At most AHEAD kernels per pytest process are started ahead (two: short notebooks in a row would
 otherwise leave too little time to start the next one); any not used is shut down at the end.
+The first notebook's kernel is started as soon as the tests are collected, so that in README's
+`pytest` it starts while the unit tests run.
 Under pytest-xdist nothing is warmed (``_enabled`` says why). ``--no-warm-kernels`` turns it
 off: nbval's own kernel start, for comparison (``benchmarks/run.py`` measures both).
 """
@@ -64,7 +66,7 @@ class KernelPool:
         self.lock = threading.Lock()
 
     def _start(self, notebook: Path, kernel_name: str, startup_timeout: int):
-        box: dict = {}
+        box: dict = {"name": kernel_name}
 
         def run():
             try:
@@ -86,6 +88,12 @@ class KernelPool:
         position = self.order.index(notebook)
         return [path for path in self.order[position + 1 : position + 1 + AHEAD] if path.parent == notebook.parent]
 
+    def start_ahead(self, notebook: Path, kernel_name: str, startup_timeout: int):
+        """Start the kernel of ``notebook`` now (the first notebook's, once the tests are collected)."""
+        with self.lock:
+            if notebook not in self.spares:
+                self.spares[notebook] = self._start(notebook, kernel_name, startup_timeout)
+
     def take(self, notebook: Path, kernel_name: str, startup_timeout: int):
         """The kernel for ``notebook``: the one started ahead for it, or a new one."""
         with self.lock:
@@ -97,7 +105,9 @@ class KernelPool:
             thread, box = waiting
             thread.join()
             kernel = box.get("kernel")
-            if kernel is not None:
+            if kernel is not None and box["name"] != kernel_name:  # started for another kernel spec
+                kernel.stop()
+            elif kernel is not None:
                 try:
                     return _own_client(kernel, startup_timeout)
                 except Exception:  # the warmed kernel does not answer: the notebook gets a new one
@@ -147,6 +157,22 @@ def _enabled(config) -> bool:
                 and not option.no_warm_kernels and not hasattr(config, "workerinput"))
 
 
+def _kernel_name(config, notebook: Path) -> str:
+    """The kernel spec nbval will ask for (nbval.plugin.IPyNbFile.setup decides it the same way)."""
+    from nbval.kernel import CURRENT_ENV_KERNEL_NAME
+
+    if config.option.nbval_current_env:
+        return CURRENT_ENV_KERNEL_NAME
+    if config.option.nbval_kernel_name:
+        return config.option.nbval_kernel_name
+    try:
+        import nbformat
+
+        return nbformat.read(notebook, as_version=4).metadata.get("kernelspec", {}).get("name", "python")
+    except Exception:  # unreadable: nbval reports it; a kernel started for the wrong name is not used
+        return "python"
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
     """Know the notebooks in the order this process runs them; patch nbval's kernel start."""
@@ -163,6 +189,7 @@ def pytest_collection_modifyitems(session, config, items):
         return
     _pool = KernelPool(RunningKernel)
     _pool.order = order
+    _pool.start_ahead(order[0], _kernel_name(config, order[0]), config.option.nbval_kernel_startup_timeout)
     _original_setup = IPyNbFile.setup
 
     def setup(self):
