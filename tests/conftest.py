@@ -6,6 +6,8 @@ from pathlib import Path
 import matplotlib
 import pytest
 
+import background
+
 matplotlib.use("Agg")  # unit tests draw off screen; notebooks use the inline backend
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +27,6 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-
 def pytest_configure(config):
     config.addinivalue_line("markers", "chinese: checks the Chinese edition (deselect with -m 'not chinese' "
                                        "for the English-only suite, as benchmarks/run.py does to compare)")
@@ -39,3 +40,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if any(word in item.nodeid.lower() for word in CHINESE_TESTS):
             item.add_marker(pytest.mark.chinese)
+
+
+def pytest_collection_finish(session):
+    """Start the slow set-ups of the collected tests in the background (background.py)."""
+    background.start(session.items, session.config)
+
+
+def pytest_unconfigure(config):
+    background.stop()

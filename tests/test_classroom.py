@@ -1,13 +1,13 @@
 """Lecture mode and student handouts."""
 
 import json
-import subprocess
 import sys
 
 import matplotlib as mpl
 import nbformat
 import pytest
 
+import background
 import d2lhelpers as d2l
 from d2lhelpers import handout
 from d2lhelpers.__main__ import main
@@ -50,12 +50,17 @@ def test_style_sheet_is_usable_by_name():
         assert mpl.rcParams["font.size"] >= 14 and mpl.rcParams["lines.linewidth"] >= 2.5
 
 
+LECTURE_AT_IMPORT = ("import d2lhelpers as d2l; d2l.plot([0, 1], [0, 1]);"
+                     "print(round(d2l.plt.gcf().get_size_inches()[0], 2))")
+# each in a fresh interpreter, run in the background from the start (background.py)
+BACKGROUND = {f"D2LHELPERS_LECTURE={value}": background.command(
+    [sys.executable, "-c", LECTURE_AT_IMPORT], env={"MPLBACKEND": "Agg", "D2LHELPERS_LECTURE": value, "PATH": ""})
+    for value in ("1", "0", "")}
+
+
 @pytest.mark.parametrize("value, expected", [("1", "6.3"), ("0", "3.5"), ("", "3.5")])
 def test_environment_variable_at_import(value, expected):
-    code = ("import d2lhelpers as d2l; d2l.plot([0, 1], [0, 1]);"
-            "print(round(d2l.plt.gcf().get_size_inches()[0], 2))")
-    env = {"MPLBACKEND": "Agg", "D2LHELPERS_LECTURE": value, "PATH": ""}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    result = background.result(__name__, f"D2LHELPERS_LECTURE={value}")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
 

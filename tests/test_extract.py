@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import background
 from d2lhelpers import atomic, extract
 from d2lhelpers.__main__ import main
 
@@ -226,19 +227,22 @@ def test_cli_exit_codes_and_messages(books, tmp_path, capsys):
     assert "no notebooks folder" in capsys.readouterr().err
 
 
+SAVE_CHECK_FROM = {"": ROOT, "notebooks/en/": ROOT / "notebooks" / "en", "d2lhelpers/": ROOT / "d2lhelpers"}
+# `python -m d2lhelpers save --check` from each folder, run in the background from the start (background.py)
+BACKGROUND = {f"save --check from {name or 'the root'}": background.command(
+    [sys.executable, "-m", "d2lhelpers", "save", "--check"], cwd=folder) for name, folder in SAVE_CHECK_FROM.items()}
+
+
 def test_the_package_matches_the_notebooks():
     """The real check, as a maintainer runs it: notebooks and d2lhelpers/saved.py agree."""
-    result = subprocess.run(
-        [sys.executable, "-m", "d2lhelpers", "save", "--check"], cwd=ROOT, capture_output=True, text=True
-    )
+    result = background.result(__name__, "save --check from the root")
     assert result.returncode == 0, result.stderr
 
 
 def test_the_generated_module_does_not_depend_on_the_working_directory():
-    for folder in (ROOT / "notebooks" / "en", ROOT / "d2lhelpers"):
-        result = subprocess.run([sys.executable, "-m", "d2lhelpers", "save", "--check"], cwd=folder,
-                                capture_output=True, text=True)
-        assert result.returncode == 0, f"from {folder.name}/: {result.stderr}"
+    for folder in ("notebooks/en/", "d2lhelpers/"):
+        result = background.result(__name__, f"save --check from {folder}")
+        assert result.returncode == 0, f"from {folder}: {result.stderr}"
 
 
 def test_chinese_docstrings_like_the_seeds(books):

@@ -3,7 +3,8 @@
 The rules are unit-tested on printed numbers and texts; then a small notebook is executed,
 copied with one tampering each, and re-run under nbval with the plugin, in one pytest
 process: every tampered copy must fail at the tampered cell, naming it, and the untouched
-and the noisy copies must pass. Last, every tampering of the adversarial report of issue 18
+and the noisy copies must pass. The copies are laid end to end, one block of cells each, in
+one notebook per comparison rule, so that two kernels re-run them all. Last, every tampering of the adversarial report of issue 18
 (../shared/reviews/tools-adversary.md: 43 that must fail, 7 controls that must pass) is
 compared directly, stored output against produced output, without executing anything.
 """
@@ -14,11 +15,13 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
+import background
 import nbval_meaning as meaning
 from conftest import NOTEBOOKS, ROOT
 
@@ -151,15 +154,15 @@ SOURCES = [
 RAISES = {4}
 
 
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory):
+def execute_the_notebook(folder):
+    """The small notebook, a block of SOURCES for each copy, executed in one kernel."""
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
                                        "name": "python3"}
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in SOURCES]
-    for index in RAISES:
-        notebook.cells[index].metadata["tags"] = ["raises-exception"]
-    folder = tmp_path_factory.mktemp("executed")
+    notebook.cells = [nbformat.v4.new_code_cell(source) for _ in COPIES for source in SOURCES]  # a block per copy
+    for start in range(0, len(notebook.cells), len(SOURCES)):
+        for index in RAISES:
+            notebook.cells[start + index].metadata["tags"] = ["raises-exception"]
     NotebookClient(notebook, kernel_name="python3", timeout=300, allow_errors=True,
                    resources={"metadata": {"path": str(folder)}}).execute()
     return notebook
@@ -237,45 +240,78 @@ COPIES = {  # copy: (its tamperings, {the code cell that must fail: what its mes
 }
 
 
-@pytest.fixture(scope="module")
-def nbval_results(executed, tmp_path_factory):
-    """Run nbval with the plugin once over every tampered copy; {(copy, cell): (outcome, message)}."""
-    folder = tmp_path_factory.mktemp("tampered")
-    for name, (changes, _) in COPIES.items():
-        copied = copy.deepcopy(executed)
-        for change in changes:
+def laid_end_to_end(executed):
+    """The tampered copies as blocks of cells in one notebook per comparison rule (a notebook's
+    metadata says which rule): {file: notebook}, and {copy: (file, the number of its first cell)}."""
+    notebooks, where = {}, {}
+    for number, (name, (changes, _)) in enumerate(COPIES.items()):
+        start = number * len(SOURCES)
+        block = copy.deepcopy(executed.cells[start:start + len(SOURCES)])
+        copied = nbformat.from_dict({**copy.deepcopy(executed), "cells": block})
+        for change in changes:  # each change reads and writes cells 0-5 of its copy, or the metadata
             change(copied)
-        nbformat.write(copied, folder / f"{name}.ipynb")
+        file = "other_matplotlib.ipynb" if made_with_another_matplotlib in changes else "default.ipynb"
+        notebook = notebooks.setdefault(file, nbformat.from_dict({**copied, "cells": []}))
+        assert notebook.metadata == copied.metadata, f"{name}: the copies of {file} must share its metadata"
+        where[name] = (file, len(notebook.cells))
+        notebook.cells.extend(copied.cells)
+    return notebooks, where
+
+
+def run_tampered_copies(folder):
+    """Execute the notebook, write the tampered copies and run nbval with the plugin once over them all:
+    [copy, "Cell N" of the copy, outcome, message, where], ``where`` the notebook and cell nbval ran it as.
+    It needs nothing of the test process, so it runs in the background from the start (background.py)."""
+    folder = Path(folder)
+    notebooks, where = laid_end_to_end(execute_the_notebook(folder))
+    for file, notebook in notebooks.items():
+        nbformat.write(notebook, folder / file)
     (folder / "pytest.ini").write_text("[pytest]\n")
     report = folder / "report.json"
-    # -p warm_kernels: as the notebooks themselves run (pyproject.toml), each copy's kernel starts while
-    # the copy before it runs; every copy still gets a fresh kernel of its own
+    # -p warm_kernels: as the notebooks themselves run (pyproject.toml), the second notebook's kernel
+    # starts while the first runs; each notebook gets a fresh kernel of its own
     command = [sys.executable, "-m", "pytest", str(folder), "-p", "nbval_meaning", "-p", "warm_kernels",
                "--nbval", "--nbval-current-env",
                "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "-rf", "--rootdir", str(folder),
                "-o", f"pythonpath={ROOT / 'tests'}", "--junit-xml", str(report)]
     completed = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=900)
     tree = ElementTree.parse(report)
-    results = {}
-    for case in tree.iter("testcase"):  # classname "number.ipynb", name "Cell 1"
+    ran = {}
+    for case in tree.iter("testcase"):  # classname "default.ipynb", name "Cell 13"
         failure = case.find("failure")
         error = case.find("error")
-        results[case.get("classname"), case.get("name")] = (
+        ran[case.get("classname"), case.get("name")] = (
             "passed" if failure is None and error is None else "failed",
             "" if failure is None else failure.get("message", "") + (failure.text or ""))
-    assert results, completed.stdout[-3000:] + completed.stderr[-3000:]
+    assert len(ran) == len(COPIES) * len(SOURCES), (sorted(ran), completed.stdout[-3000:] + completed.stderr[-3000:])
+    results = []
+    for name, (file, first) in where.items():
+        for index in range(len(SOURCES)):
+            cell = f"Cell {first + index}"
+            if (file, cell) in ran:
+                results.append([name, f"Cell {index}", *ran[file, cell], f"{file}, cell {first + index}"])
     return results
+
+
+BACKGROUND = {"tampered copies": background.call(run_tampered_copies)}
+
+
+@pytest.fixture(scope="module")
+def nbval_results():
+    """{(copy, "Cell N"): (outcome, message, where)}, from run_tampered_copies in the background."""
+    return {(name, cell): (outcome, message, where)
+            for name, cell, outcome, message, where in background.result(__name__, "tampered copies")}
 
 
 @pytest.mark.parametrize("name", list(COPIES))
 def test_each_tampering_fails_at_its_cell_naming_it_and_noise_passes(nbval_results, name):
     must_fail = {f"Cell {index}": says for index, says in COPIES[name][1].items()}
-    outcomes = {cell: outcome for (notebook, cell), outcome in nbval_results.items() if notebook == f"{name}.ipynb"}
+    outcomes = {cell: result for (copied, cell), result in nbval_results.items() if copied == name}
     assert len(outcomes) == len(SOURCES), sorted(nbval_results)
-    failed = {cell: message for cell, (outcome, message) in outcomes.items() if outcome == "failed"}
+    failed = {cell: (message, where) for cell, (outcome, message, where) in outcomes.items() if outcome == "failed"}
     assert set(failed) == set(must_fail), failed
-    for cell, message in failed.items():
-        assert f"{name}.ipynb, cell {cell.split()[1]}" in message, message
+    for cell, (message, where) in failed.items():
+        assert where in message, message
         assert must_fail[cell] in message, message
 
 

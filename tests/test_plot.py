@@ -2,13 +2,13 @@
 
 import builtins
 import inspect
-import subprocess
 import sys
 
 import numpy as np
 import pytest
 import torch
 
+import background
 import d2lhelpers as d2l
 
 
@@ -134,30 +134,41 @@ print("ok")
 """
 
 
+SVG_DISPLAY_OUTSIDE_IPYTHON = (
+    "import sys, d2lhelpers as d2l; before = 'IPython' in sys.modules; d2l.use_svg_display();"
+    "shell = 'IPython' in sys.modules and sys.modules['IPython'].get_ipython();"
+    "print(before == ('IPython' in sys.modules), shell)")
+IMPORT_STAYS_LIGHT = (
+    "import sys, d2lhelpers as d2l; d2l.plot([1, 2]);"
+    "heavy = {'torchvision', 'pandas', 'scipy', 'requests'} & set(m.split('.')[0] for m in sys.modules);"
+    "print(sorted(heavy))")
+STAR_IMPORT = "from d2lhelpers import *; names = sorted(n for n in dir() if not n.startswith('_')); print(names)"
+
+# each in a fresh interpreter, run in the background from the start (background.py)
+BACKGROUND = {
+    "inline figures": background.command([sys.executable, "-c", INLINE_FIGURES]),
+    "svg display outside IPython": background.command([sys.executable, "-c", SVG_DISPLAY_OUTSIDE_IPYTHON]),
+    "import stays light": background.command([sys.executable, "-c", IMPORT_STAYS_LIGHT],
+                                             env={"MPLBACKEND": "Agg", "PATH": ""}),
+    "star import": background.command([sys.executable, "-c", STAR_IMPORT], env={"MPLBACKEND": "Agg", "PATH": ""}),
+}
+
+
 def test_notebook_figures_are_svg_plus_png_and_deterministic():
     """In an IPython kernel, figures come out as a reproducible SVG plus a PNG fallback."""
-    result = subprocess.run([sys.executable, "-c", INLINE_FIGURES], capture_output=True, text=True)
+    result = background.result(__name__, "inline figures")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("ok")
 
 
 def test_use_svg_display_outside_ipython_is_harmless():
-    code = ("import sys, d2lhelpers as d2l; before = 'IPython' in sys.modules; d2l.use_svg_display();"
-            "shell = 'IPython' in sys.modules and sys.modules['IPython'].get_ipython();"
-            "print(before == ('IPython' in sys.modules), shell)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    result = background.result(__name__, "svg display outside IPython")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() in ("True False", "True None"), "use_svg_display imported IPython or made a shell"
 
 
 def test_import_stays_light():
-    code = (
-        "import sys, d2lhelpers as d2l; d2l.plot([1, 2]);"
-        "heavy = {'torchvision', 'pandas', 'scipy', 'requests'} & set(m.split('.')[0] for m in sys.modules);"
-        "print(sorted(heavy))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={"MPLBACKEND": "Agg", "PATH": ""})
+    result = background.result(__name__, "import stays light")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
@@ -234,9 +245,7 @@ def test_figsize_none_keeps_the_current_size():
 
 
 def test_star_import_gives_the_helpers_and_not_the_modules_they_use():
-    code = ("from d2lhelpers import *; names = sorted(n for n in dir() if not n.startswith('_')); print(names)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={"MPLBACKEND": "Agg", "PATH": ""})
+    result = background.result(__name__, "star import")
     assert result.returncode == 0, result.stderr
     names = eval(result.stdout)
     for helper in ("plot", "set_axes", "set_figsize", "use_svg_display", "draw_graph", "lecture_mode"):

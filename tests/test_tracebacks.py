@@ -1,10 +1,13 @@
 """In a notebook that imports d2lhelpers, an error shows the cell's own lines and the message only."""
 
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+import background
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -32,10 +35,9 @@ shell.run_line_magic('debug', '')  # what %debug runs
 print('debugger:', shown.getvalue())"""
 
 
-@pytest.fixture(scope="module")
-def tracebacks(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("student")
-    (folder / "mymodule.py").write_text(STUDENTS_MODULE)
+def run_the_cells(folder):
+    """The cells below in one kernel, beside the student's own mymodule.py: each cell's errors and streams."""
+    (Path(folder) / "mymodule.py").write_text(STUDENTS_MODULE)
     return run(
         "import torch\nimport d2lhelpers as d2l",
         "x = torch.arange(4.0, requires_grad=True)\ny = 2 * torch.dot(x, x)\ny.backward()\ny.backward()",
@@ -48,6 +50,14 @@ def tracebacks(tmp_path_factory):
         "d2l.short_tracebacks(False)\ny.backward()",
         folder=folder,
     )
+
+
+BACKGROUND = {"the cells": background.call(run_the_cells)}  # in the background from the start (background.py)
+
+
+@pytest.fixture(scope="module")
+def tracebacks():
+    return background.result(__name__, "the cells")
 
 
 def test_torch_error_shows_the_students_line_and_the_message(tracebacks):
