@@ -189,35 +189,68 @@ def bench_whole(repeats: int) -> list[str]:
 PEAK_MEMORY = "import resource as _r; print(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"
 
 
-def bench_notebooks() -> list[str]:
-    """One row per notebook; a notebook that fails gets a row saying so, and the next one runs."""
-    import nbformat
+def run_notebook(notebook, folder: Path) -> float:
+    """Seconds from starting a fresh kernel to the reply of the notebook's last cell. The kernel's
+    shutdown comes after (nbclient waits for it to exit: about 0.6 s that no notebook causes)."""
     from nbclient import NotebookClient
 
     sys.path.insert(0, str(ROOT / "tools"))
     from execute_notebooks import cell_timeout  # nbclient's widget stall (jupyter/nbclient issue 312)
 
-    floor = statistics.median(kernel_floor(1) for _ in range(3))
-    rows = [f"| notebook | code cells | seconds | ratio to its floor ({floor:.1f} s) | kernel peak MiB |",
-            "|---|---:|---:|---:|---:|"]
+    client = NotebookClient(notebook, timeout=600, timeout_func=cell_timeout(600), kernel_name="python3",
+                            resources={"metadata": {"path": str(folder)}})
+    start = time.perf_counter()
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            client.execute_cell(cell, index)
+        seconds = time.perf_counter() - start
+    return seconds
+
+
+def one_cell(source: str):
+    import nbformat
+
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+
+
+def bench_notebooks() -> list[str]:
+    """One row per notebook; a notebook that fails gets a row saying so, and the next one runs.
+
+    Two floors, each timed as the notebooks are (run_notebook): a notebook whose one cell is
+    `import torch` (the floor of every notebook), and one whose one cell makes the imports this
+    notebook's code makes anyway (tests/warm_kernels.py finds them: pyplot if it plots,
+    torch._dynamo, which torch.func and torch.optim load on first use), so that the last ratio
+    is what the notebook's own cells cost on top of those imports."""
+    import nbformat
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from warm_kernels import warm_up
+
+    floor = statistics.median(run_notebook(one_cell("import torch"), ROOT) for _ in range(3))
+    imports: dict[str, float] = {}
+    rows = [f"| notebook | code cells | seconds | ratio to its floor ({floor:.1f} s) | the imports it makes | "
+            "seconds with only those | ratio to that | kernel peak MiB |",
+            "|---|---:|---:|---:|---|---:|---:|---:|"]
     for path in NOTEBOOKS:
         try:
             notebook = nbformat.read(path, as_version=4)
             cells = sum(cell.cell_type == "code" for cell in notebook.cells)
+            if not cells:  # a notebook without code starts no kernel of its own in the suite
+                rows.append(f"| {path.stem} | 0 | | | | | | |")
+                continue
+            needs = warm_up(path)
+            if needs not in imports:
+                imports[needs] = statistics.median(run_notebook(one_cell(needs), ROOT) for _ in range(3))
             notebook.cells.append(nbformat.v4.new_code_cell(PEAK_MEMORY))
-            client = NotebookClient(notebook, timeout=600, timeout_func=cell_timeout(600), kernel_name="python3",
-                                    resources={"metadata": {"path": str(path.parent)}})
-            start = time.perf_counter()
-            client.execute()
-            seconds = time.perf_counter() - start
+            seconds = run_notebook(notebook, path.parent)
             kib = int(notebook.cells[-1].outputs[0]["text"].strip())  # Linux reports KiB
-            own = floor if cells else 0.0  # a notebook without code starts no kernel of its own
-            ratio = f"{seconds / own:.2f}x" if own else ""
-            rows.append(f"| {path.stem} | {cells} | {seconds:.1f} | {ratio} | {kib / 1024:.0f} |")
+            named = ", ".join(line.removeprefix("import ") for line in needs.splitlines())
+            rows.append(f"| {path.stem} | {cells} | {seconds:.1f} | {seconds / floor:.2f}x | {named} | "
+                        f"{imports[needs]:.1f} | {seconds / imports[needs]:.2f}x | {kib / 1024:.0f} |")
         except Exception as error:  # a failing cell, a dead kernel, a timeout: report and go on
             reason = str(error).strip().splitlines()[-1:] or [type(error).__name__]
             FAILURES.append(f"{path.name} failed: {type(error).__name__}: {reason[0][:200]}")
-            rows.append(f"| {path.stem} | | failed | | |")
+            rows.append(f"| {path.stem} | | failed | | | | | |")
         print(rows[-1], file=sys.stderr, flush=True)  # progress
     return rows
 

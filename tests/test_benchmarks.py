@@ -26,18 +26,20 @@ def test_a_failing_notebook_is_reported_and_the_next_one_runs(tmp_path):
     nbformat.write(new.new_notebook(cells=[new.new_code_cell("1 / 0")]), broken)
     nbformat.write(new.new_notebook(cells=[new.new_code_cell("x = 1")]), fine)
     run.NOTEBOOKS = [broken, fine]
-    measured, real_floor = [], run.kernel_floor
+    measured, real_run = [], run.run_notebook
 
-    def floor_measured_once(count):  # a real kernel start and `import torch`, once; not three times
-        if not measured:
-            measured.append(real_floor(count))
-        return measured[0]
+    def floors_measured_once(notebook, folder):  # the floors are real kernel runs, once each, not three times
+        if len(notebook.cells) == 1:
+            if not measured:
+                measured.append(real_run(notebook, folder))
+            return measured[0]
+        return real_run(notebook, folder)
 
-    run.kernel_floor = floor_measured_once
+    run.run_notebook = floors_measured_once
     rows = run.bench_notebooks()
     assert measured and 0 < measured[0] < 300 and f"ratio to its floor ({measured[0]:.1f} s)" in rows[0]
-    assert rows[2] == "| 01-broken | | failed | | |"
-    assert rows[3].startswith("| 02-fine | 1 | ") and "failed" not in rows[3]
+    assert rows[2] == "| 01-broken | | failed | | | | | |"
+    assert rows[3].startswith("| 02-fine | 1 | ") and "| torch, numpy | " in rows[3] and "failed" not in rows[3]
     assert len(run.FAILURES) == 1 and "01-broken.ipynb failed: CellExecutionError" in run.FAILURES[0]
 
 
